@@ -1,0 +1,93 @@
+"""The local-filesystem backend: one file per key under a root folder.
+
+Writes go to a unique temporary file in the destination folder and are renamed into place, so a
+process killed mid-write leaves only a ``.tmp-*`` file that no reader looks at.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import BinaryIO, Iterator, Optional
+
+from .backend import Chunks, StorageBackend
+
+
+class LocalBackend(StorageBackend):
+    def __init__(self, root: str) -> None:
+        self.root = os.path.abspath(root)
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self.root, key)
+
+    def put(self, key: str, chunks: Chunks, overwrite: bool = True) -> bool:
+        path = self._path(key)
+        if not overwrite and os.path.exists(path):
+            return False
+        folder = os.path.dirname(path)
+        tmp = os.path.join(folder, f".tmp-{uuid.uuid4().hex}")
+        try:
+            f = open(tmp, "wb")
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+            f = open(tmp, "wb")
+        try:
+            with f:
+                for chunk in chunks:
+                    f.write(chunk)
+            if overwrite:
+                os.replace(tmp, path)
+                return True
+            try:  # a conditional create: link fails if the name exists
+                os.link(tmp, path)
+                return True
+            except FileExistsError:
+                return False
+            finally:
+                os.unlink(tmp)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+    def open(self, key: str) -> BinaryIO:
+        try:
+            return open(self._path(key), "rb")
+        except (FileNotFoundError, NotADirectoryError):
+            raise KeyError(key) from None
+
+    def exists(self, key: str) -> bool:
+        return os.path.exists(self._path(key))
+
+    def size(self, key: str) -> int:
+        try:
+            return os.path.getsize(self._path(key))
+        except OSError:
+            raise KeyError(key) from None
+
+    def list(self, prefix: str) -> Iterator[str]:
+        try:
+            names = os.listdir(self._path(prefix))
+        except (FileNotFoundError, NotADirectoryError):
+            return iter(())
+        return (n for n in names if not n.startswith(".tmp-"))
+
+    def delete(self, key: str) -> None:
+        try:
+            os.unlink(self._path(key))
+        except FileNotFoundError:
+            pass
+
+    def local_path(self, key: str) -> Optional[str]:
+        return self._path(key)
+
+    def append_line(self, key: str, line: str) -> None:
+        path = self._path(key)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line.encode("utf-8"))
+        finally:
+            os.close(fd)

@@ -1,0 +1,1 @@
+"""Records of flows, runs, steps, tasks and attempts, kept beside the datastore."""

@@ -1,0 +1,1 @@
+"""Running flows: the scheduler, the executors and the code that runs one task."""

@@ -1,0 +1,269 @@
+"""One local run, start to finish: record it, store its inputs, drive scheduler and workers.
+
+``prepare`` creates the run record (unique id, system tags, code package) and the
+``_parameters`` task holding parameter values, IncludeFile contents and class constants.
+``execute`` loops: start ready tasks up to ``max_workers`` (a @parallel gang starts whole),
+pump worker output into the reporter and the logs, and hand each ended attempt's commit record
+to the scheduler. A failure stops new starts and lets running tasks finish; SIGINT or SIGTERM
+kills the running tasks (twice: at once, with SIGKILL) and marks them and the run failed.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+from ..config import Settings
+from ..datastore.artifacts import store
+from ..datastore.backend import StorageBackend
+from ..datastore.package import store_package
+from ..graph.parse import FlowGraph
+from ..parameters import iter_constants, parameters_of
+from ..version import __version__
+from .command import step_argv
+from .local import LocalExecutor, Worker, describe_exit, load_libc
+from .scheduler import PARAMS_STEP, PARAMS_TASK, Outcome, PlannedTask, Scheduler
+from .task import Stores, TaskSpec, run_task
+
+
+class Reporter:
+    """What the runtime tells the user; the CLI passes a printing one, tests a quiet one."""
+
+    def run_started(self, flow: str, run_id: str) -> None: ...
+    def task_started(self, pathspec: str, pid: int) -> None: ...
+    def task_line(self, pathspec: str, pid: int, stream: str, text: str) -> None: ...
+    def task_finished(self, pathspec: str, pid: int, ok: bool, reason: str = "") -> None: ...
+    def run_finished(self, flow: str, run_id: str, ok: bool, summary: "RunSummary") -> None: ...
+    def note(self, text: str) -> None: ...
+
+
+@dataclass
+class RunSummary:
+    ok: bool = False
+    tasks_ok: int = 0
+    tasks_failed: List[str] = field(default_factory=list)
+    not_started: int = 0
+    interrupted: bool = False
+    seconds: float = 0.0
+
+
+@dataclass
+class RunOptions:
+    max_workers: int = 16
+    max_num_splits: int = 100
+    tags: Tuple[str, ...] = ()
+    namespace: Optional[str] = None
+    launch: str = "fork"
+    flow_file: str = ""
+    top_args: Tuple[str, ...] = ()       # top-level CLI options a spawned `step` needs
+
+
+def system_tags(user: str) -> List[str]:
+    return [f"user:{user}", "runtime:dev", f"python_version:{platform.python_version()}",
+            f"flowkit_version:{__version__}"]
+
+
+class LocalRun:
+    def __init__(self, flow_cls: type, graph: FlowGraph, settings: Settings, backend: StorageBackend,
+                 stores: Stores, reporter: Reporter, options: RunOptions) -> None:
+        self.flow_cls = flow_cls
+        self.graph = graph
+        self.settings = settings
+        self.backend = backend
+        self.stores = stores
+        self.reporter = reporter
+        self.options = options
+        self.flow_name = graph.name
+        self.run_id = ""
+        self.interrupts = 0
+        self.stopping = False
+        self._logs: Dict[Tuple[str, str], Any] = {}
+        self._tasks: Dict[str, Tuple[PlannedTask, TaskSpec]] = {}
+
+    # -- before any task --------------------------------------------------------------------
+    def prepare(self, params: Dict[str, Any]) -> str:
+        user = self.settings.user
+        code_sha, _ = store_package(self.stores.cas, self.options.flow_file) \
+            if self.options.flow_file else ("", 0)
+        self.run_id = self.stores.meta.new_run(self.flow_name, {
+            "user": user, "tags": list(self.options.tags), "system_tags": system_tags(user),
+            "code_sha": code_sha, "flow_file": os.path.basename(self.options.flow_file),
+            "parameters": {k: _short(v) for k, v in params.items()},
+        })
+        refs = {}
+        skip = {attr for attr, _ in parameters_of(self.flow_cls)} | set(self.graph.nodes)
+        for name, value in iter_constants(self.flow_cls, skip):
+            try:
+                refs[name] = store(self.stores.cas, value, name, PARAMS_STEP)
+            except Exception:
+                continue  # a constant that cannot be stored stays reachable on the class
+        for attr, value in params.items():
+            refs[attr] = store(self.stores.cas, value, attr, PARAMS_STEP)
+        meta = self.stores.meta
+        meta.start_attempt(self.flow_name, self.run_id, PARAMS_STEP, PARAMS_TASK, 0, {})
+        meta.commit_attempt(self.flow_name, self.run_id, PARAMS_STEP, PARAMS_TASK, 0,
+                            {"status": "ok", "artifacts": refs, "frames": [], "transition": {}})
+        return self.run_id
+
+    # -- the loop ---------------------------------------------------------------------------
+    def execute(self) -> RunSummary:
+        summary = RunSummary()
+        started = time.time()
+        sched = Scheduler(self.graph)
+        sched.start()
+        load_libc()
+        executor = LocalExecutor(self._on_line)
+        old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+        self.reporter.run_started(self.flow_name, self.run_id)
+        queue: List[PlannedTask] = []
+        try:
+            while True:
+                if not self.stopping:
+                    queue.extend(sched.ready())
+                    while queue and self._may_start(queue[0], executor):
+                        for task in self._take(queue):
+                            self._start(task, executor)
+                if self.interrupts and executor.workers:
+                    executor.signal_all(signal.SIGKILL if self.interrupts > 1 else signal.SIGTERM)
+                if not executor.workers:
+                    break
+                for worker in executor.poll(None if not self.interrupts else 0.5):
+                    ok = self._finish(worker, sched)
+                    summary.tasks_ok += ok
+                    if not ok:
+                        summary.tasks_failed.append(worker.key)
+                        self.stopping = True
+        finally:
+            for s, h in old.items():
+                signal.signal(s, h)
+            executor.close()
+        summary.not_started = len(queue) + sched.pending()
+        summary.interrupted = bool(self.interrupts)
+        summary.ok = sched.end_done and not summary.tasks_failed and not self.interrupts
+        summary.seconds = time.time() - started
+        self.stores.meta.finish_run(self.flow_name, self.run_id,
+                                    "succeeded" if summary.ok else "failed")
+        self.reporter.run_finished(self.flow_name, self.run_id, summary.ok, summary)
+        return summary
+
+    def _on_signal(self, signum: int, frame: Any) -> None:
+        self.interrupts += 1
+        self.stopping = True
+
+    def _may_start(self, task: PlannedTask, executor: LocalExecutor) -> bool:
+        return task.gang is not None or len(executor.workers) < self.options.max_workers
+
+    @staticmethod
+    def _take(queue: List[PlannedTask]) -> List[PlannedTask]:
+        first = queue.pop(0)
+        if first.gang is None:
+            return [first]
+        gang = [first] + [t for t in queue if t.gang == first.gang]
+        queue[:] = [t for t in queue if t.gang != first.gang]
+        return gang
+
+    def _spec(self, task: PlannedTask) -> TaskSpec:
+        control = task.gang[0] if task.gang else None
+        return TaskSpec(
+            flow_name=self.flow_name, run_id=self.run_id, step=task.step, task_id=task.task_id,
+            inputs=tuple(task.inputs), attempt=0,
+            split_index=task.frames[-1]["index"] if task.frames and task.frames[-1]["kind"]
+            in ("foreach", "parallel") and task.inputs[0][0] == task.frames[-1]["step"] else None,
+            max_num_splits=self.options.max_num_splits, control_task_id=control,
+            user=self.settings.user, tags=tuple(self.options.tags),
+            namespace=self.options.namespace)
+
+    def _start(self, task: PlannedTask, executor: LocalExecutor) -> None:
+        spec = self._spec(task)
+        key = spec.pathspec
+        if self.options.launch == "spawn":
+            argv = step_argv(self.options.flow_file, self.options.top_args, spec)
+            env = dict(os.environ, PYTHONUNBUFFERED="1")
+            worker = executor.spawn(key, argv, env)
+        else:
+            worker = executor.fork(key, lambda: run_task(self.flow_cls, self.graph, spec,
+                                                         self.stores))
+        self._tasks[key] = (task, spec)
+        self.reporter.task_started(self._short(key), worker.pid)
+
+    def _short(self, pathspec: str) -> str:
+        return pathspec.split("/", 1)[1]
+
+    # -- output and outcomes ----------------------------------------------------------------
+    def _on_line(self, worker: Worker, stream: str, ts: float, text: str) -> None:
+        self.reporter.task_line(self._short(worker.key), worker.pid, stream, text)
+        f = self._logs.get((worker.key, stream))
+        if f is None:
+            f = self._open_log(worker.key, stream)
+        f.write(f"{ts:.6f} {text}\n")
+
+    def _open_log(self, key: str, stream: str) -> Any:
+        _, spec = self._tasks[key]
+        log_key = self.stores.meta.log_key(self.flow_name, self.run_id, spec.step, spec.task_id,
+                                           spec.attempt, stream)
+        path = self.backend.local_path(log_key)
+        if path is not None:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            f = open(path, "a", encoding="utf-8", buffering=1 << 16)
+        else:
+            f = _BufferedLog(self.backend, log_key)
+        self._logs[(key, stream)] = f
+        return f
+
+    def _finish(self, worker: Worker, sched: Scheduler) -> bool:
+        for stream in ("stdout", "stderr"):
+            f = self._logs.pop((worker.key, stream), None)
+            if f is not None:
+                f.close()
+        task, spec = self._tasks.pop(worker.key)
+        meta = self.stores.meta
+        rec = meta.done_record(self.flow_name, self.run_id, spec.step, spec.task_id, spec.attempt)
+        reason = ""
+        if rec is None:
+            reason = describe_exit(worker.status or 0)
+            if self.interrupts:
+                reason = "the run was interrupted; " + reason
+            rec = {"status": "failed", "artifacts": {}, "frames": task.frames,
+                   "exception": {"type": "TaskCrashed", "message": reason, "traceback": ""}}
+            if meta.start_record(self.flow_name, self.run_id, spec.step, spec.task_id,
+                                 spec.attempt) is None:
+                meta.start_attempt(self.flow_name, self.run_id, spec.step, spec.task_id,
+                                   spec.attempt, {"inputs": [f"{s}/{t}" for s, t in spec.inputs]})
+            meta.commit_attempt(self.flow_name, self.run_id, spec.step, spec.task_id,
+                                spec.attempt, rec)
+        ok = rec.get("status") == "ok"
+        if not ok and not reason:
+            exc = rec.get("exception") or {}
+            reason = f"{exc.get('type', 'error')}: {exc.get('message', '')}".strip()
+        self.reporter.task_finished(self._short(worker.key), worker.pid, ok, reason)
+        transition = rec.get("transition") or {}
+        sched.done(task.task_id, Outcome(ok, transition), frames=rec.get("frames"),
+                   foreach_ref=transition.get("foreach_ref"))
+        return ok
+
+
+class _BufferedLog:
+    """Logs of a backend without local files: kept in memory, stored when the attempt ends."""
+
+    def __init__(self, backend: StorageBackend, key: str) -> None:
+        self.backend, self.key, self.parts = backend, key, []
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+
+    def close(self) -> None:
+        self.backend.put(self.key, ["".join(self.parts).encode("utf-8")])
+
+
+def _short(value: Any) -> Any:
+    text = repr(value)
+    return value if len(text) <= 200 and isinstance(value, (int, float, str, bool)) \
+        else text[:200]
+
+
+__all__ = ["LocalRun", "RunOptions", "RunSummary", "Reporter", "system_tags"]

@@ -1,0 +1,227 @@
+"""Run ONE task attempt: the same code in a forked local worker, a spawned `step` command and a
+remote container.
+
+The attempt reads its inputs' commit records, builds ``self`` (artifact refs, foreach frames),
+runs the step under the decorators' hooks, stores every new artifact in the content-addressed
+store and finally writes its own commit record. Nothing of a failed or killed attempt is ever
+read as a success: the commit record is the last write.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+from ..current import Parallel, current
+from ..datastore.artifacts import ArtifactRef, load, store, type_name
+from ..datastore.cas import ContentAddressedStore
+from ..exception import FlowkitException, StepRuntimeError
+from ..flowspec import _IMMUTABLE, FlowSpec, Inputs, TaskState
+from ..graph.parse import END, JOIN, FlowGraph
+from ..metadata.provider import MetadataStore
+from ..parameters import parameters_of
+from .scheduler import PARAMS_STEP, PARAMS_TASK, child_frames
+
+_FLOWKIT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """Everything that identifies one attempt; the `step` command's options carry the same."""
+
+    flow_name: str
+    run_id: str
+    step: str
+    task_id: str
+    inputs: Tuple[Tuple[str, str], ...]
+    attempt: int = 0
+    split_index: Optional[int] = None
+    max_num_splits: int = 100
+    control_task_id: Optional[str] = None
+    origin_run_id: Optional[str] = None
+    user: str = "unknown"
+    tags: Tuple[str, ...] = ()
+    namespace: Optional[str] = None
+
+    @property
+    def pathspec(self) -> str:
+        return f"{self.flow_name}/{self.run_id}/{self.step}/{self.task_id}"
+
+
+@dataclass
+class Stores:
+    cas: ContentAddressedStore
+    meta: MetadataStore
+
+
+@dataclass
+class TaskContext:
+    """What decorator hooks receive."""
+
+    spec: TaskSpec
+    flow: Any
+    graph: FlowGraph
+    node: Any
+    stores: Stores
+    exception: Optional[BaseException] = None
+    extra: Dict[str, Any] = field(default_factory=dict)
+
+
+def input_record(stores: Stores, spec: TaskSpec, step: str, task_id: str) -> Dict[str, Any]:
+    _, rec = stores.meta.final_record(spec.flow_name, spec.run_id, step, task_id)
+    if rec is None or rec.get("status") != "ok":
+        raise StepRuntimeError(
+            f"input {spec.run_id}/{step}/{task_id} of {spec.pathspec} has no successful "
+            "commit", hint="the input task failed or is still running")
+    return rec
+
+
+def build_state(graph: FlowGraph, spec: TaskSpec, stores: Stores,
+                flow_cls: type) -> Tuple[TaskState, Optional[Inputs], List[Dict[str, Any]]]:
+    """The TaskState behind self, the join inputs (if a join), and the task's frames."""
+    node = graph[spec.step]
+    loader = _loader(stores.cas)
+    records = [(s, t, input_record(stores, spec, s, t)) for s, t in spec.inputs]
+    if node.type == JOIN:
+        views = []
+        for s, t, rec in records:
+            vstate = TaskState(loader, rec["artifacts"], rec["frames"], s,
+                               f"{spec.flow_name}/{spec.run_id}/{s}/{t}", graph)
+            views.append(flow_cls._for_task(vstate))
+        frames = list(records[0][2]["frames"][:-1])
+        params = input_record(stores, spec, PARAMS_STEP, PARAMS_TASK)["artifacts"]
+        # a join inherits parameters and the foreach inputs of the levels still open
+        refs = dict(params)
+        state = TaskState(loader, refs, frames, spec.step, spec.pathspec, graph,
+                          spec.max_num_splits)
+        return state, Inputs(views), frames
+    (pstep, ptask, prec), = records
+    transition = prec.get("transition") or {}
+    pnode = graph[pstep] if pstep in graph else None
+    if pnode is not None and pnode.type in ("foreach", "split-parallel"):
+        index = spec.split_index if spec.split_index is not None else 0
+    elif pnode is not None and pnode.type == "split":
+        index = pnode.out_funcs.index(spec.step)
+    else:
+        index = 0
+    frames = child_frames(graph, pstep, ptask, prec["frames"], spec.step, index, transition,
+                          transition.get("foreach_ref"))
+    state = TaskState(loader, prec["artifacts"], frames, spec.step, spec.pathspec, graph,
+                      spec.max_num_splits)
+    return state, None, frames
+
+
+def _loader(cas: ContentAddressedStore):
+    def loader(ref: ArtifactRef, what: str) -> Any:
+        return load(cas, ref, what)
+    return loader
+
+
+def persist(flow: FlowSpec, state: TaskState, cas: ContentAddressedStore,
+            step: str) -> Dict[str, ArtifactRef]:
+    """Store what the step set; keep refs of what it only inherited (nothing is copied)."""
+    refs = dict(state.refs)
+    for name, value in flow._new_artifacts().items():
+        loaded = state.loaded.get(name)
+        if loaded is not None and loaded[0] is value and isinstance(value, _IMMUTABLE):
+            refs[name] = loaded[1]
+            continue
+        refs[name] = store(cas, value, name, step)
+    return refs
+
+
+def exception_record(exc: BaseException) -> Dict[str, Any]:
+    return {"type": type_name(exc), "message": str(exc), "traceback": user_traceback(exc)}
+
+
+def user_traceback(exc: BaseException) -> str:
+    """The traceback with flowkit's own frames removed: what the user needs to fix their step."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not os.path.abspath(f.filename).startswith(_FLOWKIT_DIR + os.sep)]
+    text = "".join(traceback.format_list(frames))
+    if isinstance(exc, FlowkitException):
+        tail = exc.render()
+    else:
+        tail = "".join(traceback.format_exception_only(type(exc), exc)).rstrip()
+    if not frames:
+        return tail
+    return "Traceback (most recent call last):\n" + text + tail
+
+
+def run_task(flow_cls: type, graph: FlowGraph, spec: TaskSpec, stores: Stores) -> int:
+    """Run one attempt to its commit; returns the process exit code (0 ok, 1 failed)."""
+    meta = stores.meta
+    started = time.time()
+    meta.start_attempt(spec.flow_name, spec.run_id, spec.step, spec.task_id, spec.attempt,
+                       {"inputs": [f"{s}/{t}" for s, t in spec.inputs],
+                        "split_index": spec.split_index})
+    node = graph[spec.step]
+    flow = None
+    state = None
+    frames: List[Dict[str, Any]] = []
+    ctx = None
+    try:
+        state, inputs, frames = build_state(graph, spec, stores, flow_cls)
+        flow = flow_cls._for_task(state)
+        _bind_current(spec, graph, frames)
+        ctx = TaskContext(spec, flow, graph, node, stores)
+        decorators = list(getattr(getattr(flow_cls, spec.step), "decorators", []))
+        for deco in decorators:
+            deco.on_task_start(ctx)
+        func = getattr(flow, spec.step)
+        if node.type == JOIN:
+            func(inputs)
+        else:
+            func()
+        if node.type != END and state.transition is None:
+            raise StepRuntimeError(f"step '{spec.step}' finished without calling self.next",
+                                   hint="end the step with self.next(...)")
+        refs = persist(flow, state, stores.cas, spec.step)
+        transition = dict(state.transition or {})
+        if "foreach" in transition:
+            var = transition["foreach"]
+            transition["foreach_ref"] = refs.get(var) or store(
+                stores.cas, getattr(flow, var), var, spec.step)
+        for deco in decorators:
+            deco.on_task_finished(ctx, True)
+        meta.commit_attempt(spec.flow_name, spec.run_id, spec.step, spec.task_id, spec.attempt,
+                            {"status": "ok", "artifacts": refs, "frames": frames,
+                             "transition": transition, "started_at": started,
+                             "inputs": [f"{s}/{t}" for s, t in spec.inputs]})
+        return 0
+    except BaseException as exc:  # the user's step failed (or was interrupted)
+        sys.stderr.write(user_traceback(exc) + "\n")
+        sys.stderr.flush()
+        refs = {}
+        if flow is not None and state is not None:
+            try:
+                refs = persist(flow, state, stores.cas, spec.step)
+            except Exception:
+                refs = dict(state.refs)
+        meta.commit_attempt(spec.flow_name, spec.run_id, spec.step, spec.task_id, spec.attempt,
+                            {"status": "failed", "artifacts": refs, "frames": frames,
+                             "exception": exception_record(exc), "started_at": started,
+                             "inputs": [f"{s}/{t}" for s, t in spec.inputs]})
+        return 1
+    finally:
+        current._reset()
+
+
+def _bind_current(spec: TaskSpec, graph: FlowGraph, frames: List[Dict[str, Any]]) -> None:
+    current._bind(
+        flow_name=spec.flow_name, run_id=spec.run_id, step_name=spec.step,
+        task_id=spec.task_id, retry_count=spec.attempt, origin_run_id=spec.origin_run_id,
+        namespace=spec.namespace, username=spec.user, tags=list(spec.tags),
+        parameter_names=[p.name for _, p in parameters_of(graph.flow_cls)],
+    )
+    gang = [f for f in frames if f["kind"] == "parallel"]
+    if gang:
+        frame = gang[-1]
+        current._extend("parallel", Parallel(
+            main_ip="127.0.0.1", num_nodes=frame["n"], node_index=frame["index"],
+            control_task_id=spec.control_task_id))
+

@@ -1,0 +1,1 @@
+"""Cards plugin for flowkit: HTML reports attached to tasks (not implemented yet)."""

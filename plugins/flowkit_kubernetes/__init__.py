@@ -1,0 +1,1 @@
+"""Kubernetes plugin for flowkit: run steps as Kubernetes Jobs (not implemented yet)."""

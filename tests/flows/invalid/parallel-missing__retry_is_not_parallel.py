@@ -1,0 +1,32 @@
+# expect-rule: parallel-missing
+# expect-step: start
+# expect-line: 13
+"""Invalid: num_parallel targets a step decorated with @retry but not @parallel."""
+from flowkit import FlowSpec, current, retry, step
+
+
+class RetryIsNotParallelFlow(FlowSpec):
+    """start -num_parallel-> train -> join -> end, with train only under @retry."""
+
+    @step
+    def start(self):
+        self.next(self.train, num_parallel=2)
+
+    @retry(times=2)
+    @step
+    def train(self):
+        self.rank = current.parallel.node_index
+        self.next(self.join)
+
+    @step
+    def join(self, inputs):
+        self.ranks = sorted(i.rank for i in inputs)
+        self.next(self.end)
+
+    @step
+    def end(self):
+        print(self.ranks)
+
+
+if __name__ == "__main__":
+    RetryIsNotParallelFlow()

@@ -1,0 +1,38 @@
+# expect-rule: switch-cases
+# expect-step: start
+# expect-line: 15
+"""Invalid: a switch case key is a variable instead of a string or number literal."""
+from flowkit import FlowSpec, step
+
+
+class VariableKeySwitchFlow(FlowSpec):
+    """start switches to a or b; both continue to after -> end."""
+
+    @step
+    def start(self):
+        high = "high"
+        self.level = high
+        self.next({high: self.a, "low": self.b}, condition="level")
+
+    @step
+    def a(self):
+        self.label = "high"
+        self.next(self.after)
+
+    @step
+    def b(self):
+        self.label = "low"
+        self.next(self.after)
+
+    @step
+    def after(self):
+        print("label", self.label)
+        self.next(self.end)
+
+    @step
+    def end(self):
+        print("done")
+
+
+if __name__ == "__main__":
+    VariableKeySwitchFlow()
