@@ -64,10 +64,12 @@ class Framework:
         user's config cannot leak in) and minus PYTHONDONTWRITEBYTECODE and
         PYTHONUNBUFFERED (both change what is being measured), plus USER=bench,
         an empty <PREFIX>_HOME, for flow runs <PREFIX>_DATASTORE_SYSROOT_LOCAL,
-        and PYTHONPYCACHEPREFIX pointing at a cache shared by all runs of this
-        invocation: both frameworks then run from cached bytecode after the
-        warm-up, whether or not their install shipped .pyc files, and nothing is
-        written into the source trees."""
+        and PYTHONPYCACHEPREFIX pointing at a bytecode cache shared by all runs
+        (--pycache): both frameworks then run from cached bytecode after the
+        warm-up, whether or not their install shipped .pyc files (with
+        PYTHONDONTWRITEBYTECODE set, as on some dev machines, a source checkout
+        would otherwise be recompiled on every import), and nothing is written
+        into the source trees."""
         env = {
             k: v
             for k, v in os.environ.items()
@@ -378,8 +380,8 @@ class Bench:
         self.args = args
         self.frameworks = frameworks
         self.root = tempfile.mkdtemp(prefix="flowkit-bench-", dir=args.tmpdir or None)
-        self.pycache = os.path.join(self.root, "pycache")
-        os.mkdir(self.pycache)
+        self.pycache = args.pycache
+        os.makedirs(self.pycache, exist_ok=True)
         self.python = sys.executable
 
     def close(self) -> None:
@@ -457,7 +459,12 @@ class Bench:
         that the first timed repetition does not pay for either."""
         d = self.new_rep_dir("warmup", fw)
         try:
-            code = "import {m}; from {m} import FlowSpec, step; print(getattr({m}, '__version__', '?'))"
+            code = (
+                "import {m}; from {m} import FlowSpec, step\n"
+                "try:\n    import numpy  # compiled into the bytecode cache too\n"
+                "except ImportError:\n    pass\n"
+                "print(getattr({m}, '__version__', '?'))"
+            )
             res = self.run_python(fw, d, ["-c", code.format(m=fw.module)])
             out = res.stdout.strip()
             fw.version = out.splitlines()[-1] if out else "?"
@@ -1045,6 +1052,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="directory prepended to PYTHONPATH for flowkit runs "
                         "(default: this repository; '' to use an installed flowkit)")
     p.add_argument("--tmpdir", default="", help="parent directory for the temp dirs")
+    p.add_argument("--pycache", default=os.path.join(tempfile.gettempdir(), "flowkit-bench-pycache"),
+                   help="PYTHONPYCACHEPREFIX for every run (kept between invocations; "
+                        "default: %(default)s)")
     p.add_argument("--keep", action="store_true", help="keep the temp dirs (debugging)")
     args = p.parse_args(argv)
     if args.reps is None:

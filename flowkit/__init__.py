@@ -6,6 +6,7 @@ The public API, and nothing else (``__all__`` is pinned by a test).
 from .current import current
 from .decorators.base import step
 from .decorators.parallel import parallel
+from .decorators.retry import retry
 from .flowspec import FlowSpec
 from .parameters import IncludeFile, JSONType, Parameter
 from .version import __version__
@@ -18,5 +19,6 @@ __all__ = [
     "__version__",
     "current",
     "parallel",
+    "retry",
     "step",
 ]

@@ -41,6 +41,8 @@ class Settings:
     # How tasks start locally: "fork" (from the warm runtime process) or "spawn" (a fresh
     # interpreter running the `step` command, exactly what a container runs).
     task_launch: str = "fork"
+    # Multiplies every @retry delay (tests set it to 0 to retry at once).
+    retry_delay_scale: float = 1.0
     # Values of FLOWKIT_RUN_<PARAM> variables, keyed by the lower-cased parameter name.
     run_params: Dict[str, str] = field(default_factory=dict)
     home: str = "~/.flowkit"
@@ -65,6 +67,7 @@ _KEYS = {
     "SFN_IAM_ROLE": "sfn_iam_role",
     "EVENTS_SFN_ACCESS_IAM_ROLE": "events_sfn_access_iam_role",
     "TASK_LAUNCH": "task_launch",
+    "RETRY_DELAY_SCALE": "retry_delay_scale",
 }
 
 
@@ -113,6 +116,12 @@ def load_settings(
             values[attr] = env[key]
         elif key in from_file:
             values[attr] = str(from_file[key])
+    if "retry_delay_scale" in values:
+        try:
+            values["retry_delay_scale"] = float(values["retry_delay_scale"])
+        except ValueError:
+            raise UsageError(f"FLOWKIT_RETRY_DELAY_SCALE must be a number, got "
+                             f"{values['retry_delay_scale']!r}") from None
     if "user" not in values:
         values["user"] = _default_user(env)
     run_params = {

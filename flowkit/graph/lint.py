@@ -18,7 +18,7 @@ RESERVED_STEP_NAMES = frozenset({
     "next", "input", "index", "name", "inputs", "foreach_stack", "merge_artifacts", "script_name",
     "parallel", "current", "run", "step", "cmd", "graph",
 })
-RESERVED_PARAMETER_NAMES = RESERVED_STEP_NAMES | frozenset({
+RESERVED_PARAMETER_NAMES = frozenset({
     "params", "with", "tag", "tags", "namespace", "obj", "decospecs", "run-id-file",
     "run_id_file", "max-num-splits", "max_num_splits", "max-workers", "max_workers", "run_id",
     "task_id", "user", "quiet", "datastore", "metadata", "environment", "origin-run-id",
@@ -315,10 +315,15 @@ def check_parameters(graph: FlowGraph, flow_cls: Any) -> List[GraphProblem]:
     seen = {}
     for attr, param, line in flow_parameters(flow_cls):
         where = (display_path(graph.file), line or graph.line)
-        if param.name in RESERVED_PARAMETER_NAMES or attr in RESERVED_STEP_NAMES:
+        if param.name in RESERVED_PARAMETER_NAMES:
             problems.append(GraphProblem(
-                "reserved-name", f"'{param.name}' cannot be a parameter name: flowkit uses it",
-                "rename the parameter", *where, None))
+                "reserved-name", f"'{param.name}' cannot be a parameter name: it is an option "
+                "of the command line", "rename the parameter", *where, None))
+        elif attr in RESERVED_STEP_NAMES:
+            problems.append(GraphProblem(
+                "reserved-name", f"a parameter cannot be stored as self.{attr}: flowkit uses "
+                "that attribute", f"assign it to another attribute, e.g. my_{attr} = "
+                f"Parameter({param.name!r})", *where, None))
         if attr in graph.nodes:
             problems.append(GraphProblem(
                 "reserved-name", f"parameter attribute '{attr}' has the name of a step",

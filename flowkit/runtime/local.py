@@ -146,11 +146,16 @@ class LocalExecutor:
 
     def spawn(self, key: str, argv: Sequence[str], env: Dict[str, str]) -> Worker:
         """Run argv (a `step` command) in a fresh interpreter."""
-        popen = subprocess.Popen(list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 stdin=subprocess.DEVNULL, env=env, close_fds=True,
-                                 preexec_fn=_die_with_parent)
-        fds = {popen.stdout.fileno(): "stdout", popen.stderr.fileno(): "stderr"}
-        return self._track(Worker(key, popen.pid, fds, popen))
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        try:
+            popen = subprocess.Popen(list(argv), stdout=out_w, stderr=err_w,
+                                     stdin=subprocess.DEVNULL, env=env, close_fds=True,
+                                     preexec_fn=_die_with_parent)
+        finally:
+            os.close(out_w)
+            os.close(err_w)
+        return self._track(Worker(key, popen.pid, {out_r: "stdout", err_r: "stderr"}, popen))
 
     def _track(self, worker: Worker) -> Worker:
         for fd in worker.fds:

@@ -22,6 +22,7 @@ from ..config import Settings
 from ..datastore.artifacts import store
 from ..datastore.backend import StorageBackend
 from ..datastore.package import store_package
+from ..decorators.base import find_decorator
 from ..graph.parse import FlowGraph
 from ..parameters import iter_constants, parameters_of
 from ..version import __version__
@@ -84,6 +85,7 @@ class LocalRun:
         self.stopping = False
         self._logs: Dict[Tuple[str, str], Any] = {}
         self._tasks: Dict[str, Tuple[PlannedTask, TaskSpec]] = {}
+        self._retries: List[Tuple[float, PlannedTask, int]] = []   # (due time, task, attempt)
 
     # -- before any task --------------------------------------------------------------------
     def prepare(self, params: Dict[str, Any]) -> str:
@@ -125,23 +127,27 @@ class LocalRun:
             while True:
                 if not self.stopping:
                     queue.extend(sched.ready())
+                    self._start_due_retries(executor)
                     while queue and self._may_start(queue[0], executor):
                         for task in self._take(queue):
                             self._start(task, executor)
                 if self.interrupts and executor.workers:
                     executor.signal_all(signal.SIGKILL if self.interrupts > 1 else signal.SIGTERM)
-                if not executor.workers:
+                if not executor.workers and (self.stopping or not self._retries):
                     break
-                for worker in executor.poll(None if not self.interrupts else 0.5):
-                    ok = self._finish(worker, sched)
-                    summary.tasks_ok += ok
-                    if not ok:
+                for worker in executor.poll(self._poll_timeout()):
+                    outcome = self._finish(worker, sched)
+                    if outcome == "ok":
+                        summary.tasks_ok += 1
+                    elif outcome == "failed":
                         summary.tasks_failed.append(worker.key)
                         self.stopping = True
         finally:
             for s, h in old.items():
                 signal.signal(s, h)
             executor.close()
+        for _, task, attempt in self._retries:  # retries the stop cut short count as failed
+            summary.tasks_failed.append(self._spec(task, attempt).pathspec)
         summary.not_started = len(queue) + sched.pending()
         summary.interrupted = bool(self.interrupts)
         summary.ok = sched.end_done and not summary.tasks_failed and not self.interrupts
@@ -150,6 +156,20 @@ class LocalRun:
                                     "succeeded" if summary.ok else "failed")
         self.reporter.run_finished(self.flow_name, self.run_id, summary.ok, summary)
         return summary
+
+    def _poll_timeout(self) -> Optional[float]:
+        if self.interrupts:
+            return 0.5
+        if self._retries and not self.stopping:
+            return max(0.0, min(due for due, _, _ in self._retries) - time.time())
+        return None
+
+    def _start_due_retries(self, executor: LocalExecutor) -> None:
+        now = time.time()
+        due = [r for r in self._retries if r[0] <= now]
+        self._retries = [r for r in self._retries if r[0] > now]
+        for _, task, attempt in due:
+            self._start(task, executor, attempt)
 
     def _on_signal(self, signum: int, frame: Any) -> None:
         self.interrupts += 1
@@ -167,19 +187,19 @@ class LocalRun:
         queue[:] = [t for t in queue if t.gang != first.gang]
         return gang
 
-    def _spec(self, task: PlannedTask) -> TaskSpec:
+    def _spec(self, task: PlannedTask, attempt: int = 0) -> TaskSpec:
         control = task.gang[0] if task.gang else None
         return TaskSpec(
             flow_name=self.flow_name, run_id=self.run_id, step=task.step, task_id=task.task_id,
-            inputs=tuple(task.inputs), attempt=0,
+            inputs=tuple(task.inputs), attempt=attempt,
             split_index=task.frames[-1]["index"] if task.frames and task.frames[-1]["kind"]
             in ("foreach", "parallel") and task.inputs[0][0] == task.frames[-1]["step"] else None,
             max_num_splits=self.options.max_num_splits, control_task_id=control,
             user=self.settings.user, tags=tuple(self.options.tags),
             namespace=self.options.namespace)
 
-    def _start(self, task: PlannedTask, executor: LocalExecutor) -> None:
-        spec = self._spec(task)
+    def _start(self, task: PlannedTask, executor: LocalExecutor, attempt: int = 0) -> None:
+        spec = self._spec(task, attempt)
         key = spec.pathspec
         if self.options.launch == "spawn":
             argv = step_argv(self.options.flow_file, self.options.top_args, spec)
@@ -215,7 +235,14 @@ class LocalRun:
         self._logs[(key, stream)] = f
         return f
 
-    def _finish(self, worker: Worker, sched: Scheduler) -> bool:
+    def _retry_policy(self, step: str) -> Tuple[int, float]:
+        deco = find_decorator(getattr(self.flow_cls, step), "retry")
+        if deco is None:
+            return 0, 0.0
+        return deco.retries, deco.delay_seconds * self.settings.retry_delay_scale
+
+    def _finish(self, worker: Worker, sched: Scheduler) -> str:
+        """'ok', 'failed', or 'retry' (a new attempt is scheduled) for an ended worker."""
         for stream in ("stdout", "stderr"):
             f = self._logs.pop((worker.key, stream), None)
             if f is not None:
@@ -240,11 +267,19 @@ class LocalRun:
         if not ok and not reason:
             exc = rec.get("exception") or {}
             reason = f"{exc.get('type', 'error')}: {exc.get('message', '')}".strip()
+        retries, delay = self._retry_policy(spec.step)
+        if not ok and spec.attempt < retries and not self.interrupts:
+            self.reporter.task_finished(self._short(worker.key), worker.pid, False,
+                                        f"{reason} (attempt {spec.attempt + 1} of "
+                                        f"{retries + 1}; retrying"
+                                        + (f" in {delay:.0f}s)" if delay >= 1 else ")"))
+            self._retries.append((time.time() + delay, task, spec.attempt + 1))
+            return "retry"
         self.reporter.task_finished(self._short(worker.key), worker.pid, ok, reason)
         transition = rec.get("transition") or {}
         sched.done(task.task_id, Outcome(ok, transition), frames=rec.get("frames"),
                    foreach_ref=transition.get("foreach_ref"))
-        return ok
+        return "ok" if ok else "failed"
 
 
 class _BufferedLog:
