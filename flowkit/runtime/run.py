@@ -135,7 +135,10 @@ class LocalRun:
                     executor.signal_all(signal.SIGKILL if self.interrupts > 1 else signal.SIGTERM)
                 if not executor.workers and (self.stopping or not self._retries):
                     break
-                for worker in executor.poll(self._poll_timeout()):
+                ended = executor.poll(self._poll_timeout())
+                for f in self._logs.values():  # what the tasks printed is on disk right away
+                    f.flush()
+                for worker in ended:
                     outcome = self._finish(worker, sched)
                     if outcome == "ok":
                         summary.tasks_ok += 1
@@ -290,6 +293,9 @@ class _BufferedLog:
 
     def write(self, text: str) -> None:
         self.parts.append(text)
+
+    def flush(self) -> None:
+        pass
 
     def close(self) -> None:
         self.backend.put(self.key, ["".join(self.parts).encode("utf-8")])

@@ -3,7 +3,7 @@ from flowkit import FlowSpec, JSONType, Parameter, step
 
 
 class MergeFlow(FlowSpec):
-    exclude = Parameter("exclude", type=JSONType, default="[\\"mode\\"]")
+    exclude = Parameter("exclude", type=JSONType, default='["mode"]')
 
     @step
     def start(self):
