@@ -8,7 +8,6 @@ field is None and ``is_running_flow`` is False. Decorators may attach more (``cu
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import Any, Dict, List, NamedTuple, Optional
 
 
@@ -71,6 +70,8 @@ class Current:
         if not self._values:
             return None
         if self._tempdir is None or not os.path.isdir(self._tempdir):
+            import tempfile
+
             self._tempdir = tempfile.mkdtemp(prefix="flowkit-task-")
         return self._tempdir
 

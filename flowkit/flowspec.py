@@ -13,7 +13,8 @@ import os
 import sys
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
-from .datastore.artifacts import ArtifactRef
+ArtifactRef = Dict[str, Any]  # {'sha', 'size', 'type', 'enc'}: see datastore/artifacts.py
+
 from .exception import (InvalidNextError, MissingInMergeArtifactsException, StepRuntimeError,
                         UnhandledInMergeArtifactsException)
 

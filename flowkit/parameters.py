@@ -213,12 +213,17 @@ class IncludeFile(Parameter):
 
 def parameters_of(flow_cls: type) -> List[Tuple[str, Parameter]]:
     """(attribute name, Parameter) for every parameter of the flow, base classes first."""
+    cached = flow_cls.__dict__.get("_flowkit_parameters")
+    if cached is not None:
+        return cached
     found = {}
     for klass in reversed(flow_cls.__mro__):
         for attr, value in vars(klass).items():
             if isinstance(value, Parameter):
                 found[attr] = value
-    return list(found.items())
+    items = list(found.items())
+    type.__setattr__(flow_cls, "_flowkit_parameters", items)
+    return items
 
 
 def flow_parameters(flow_cls: type) -> List[Tuple[str, Parameter, Optional[int]]]:

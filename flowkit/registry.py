@@ -8,10 +8,8 @@ that the built-ins do not have, so ``import flowkit`` never imports a cloud SDK.
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Callable, Dict
 
-log = logging.getLogger(__name__)
 
 STEP_DECORATORS: Dict[str, type] = {}
 FLOW_DECORATORS: Dict[str, type] = {}
@@ -41,7 +39,10 @@ def load_plugins() -> None:
         try:
             ep.load()(__import__(__name__, fromlist=["_"]))
         except Exception as e:  # a broken plugin must not break flowkit
-            log.warning("flowkit plugin %s failed to load: %s", ep.name, e)
+            import logging
+
+            logging.getLogger(__name__).warning("flowkit plugin %s failed to load: %s",
+                                                ep.name, e)
 
 
 def lookup(table: Dict[str, Any], name: str) -> Any:

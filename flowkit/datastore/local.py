@@ -52,9 +52,26 @@ class LocalBackend(StorageBackend):
                 pass
             raise
 
-    def open(self, key: str) -> BinaryIO:
+    def write_temp(self, key_prefix: str, chunks: Chunks) -> "StagedFile":
+        """Write chunks to a temporary file under key_prefix; commit it under a key later.
+        Lets the content store write a large blob while it is still computing its name."""
+        folder = self._path(key_prefix)
+        os.makedirs(folder, exist_ok=True)
+        tmp = os.path.join(folder, f".tmp-{uuid.uuid4().hex}")
         try:
-            return open(self._path(key), "rb")
+            with open(tmp, "wb") as f:
+                for chunk in chunks:
+                    f.write(chunk)
+        except BaseException:
+            _unlink(tmp)
+            raise
+        return StagedFile(self, tmp)
+
+    def open(self, key: str) -> BinaryIO:
+        # Unbuffered: a whole-object read lands in one buffer, with no second copy made by
+        # a BufferedReader joining its read-ahead to the rest.
+        try:
+            return open(self._path(key), "rb", buffering=0)
         except (FileNotFoundError, NotADirectoryError):
             raise KeyError(key) from None
 
@@ -91,3 +108,32 @@ class LocalBackend(StorageBackend):
             os.write(fd, line.encode("utf-8"))
         finally:
             os.close(fd)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+class StagedFile:
+    """A fully written temporary file waiting for its final name."""
+
+    def __init__(self, backend: LocalBackend, path: str) -> None:
+        self.backend, self.path = backend, path
+
+    def commit(self, key: str) -> bool:
+        """Give it its name unless an object already has it; False (and discarded) if so."""
+        dest = self.backend._path(key)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        try:
+            os.link(self.path, dest)
+            return True
+        except FileExistsError:
+            return False
+        finally:
+            _unlink(self.path)
+
+    def discard(self) -> None:
+        _unlink(self.path)

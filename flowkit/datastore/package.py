@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import tarfile
 from typing import Iterator, Tuple
 
 from .cas import ContentAddressedStore, hash_buffers
@@ -35,6 +34,8 @@ def package_files(flow_file: str) -> Iterator[Tuple[str, str]]:
 
 
 def build_package(flow_file: str) -> bytes:
+    import tarfile
+
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for arcname, path in package_files(flow_file):

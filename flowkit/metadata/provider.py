@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import time
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
@@ -93,7 +92,7 @@ class MetadataStore:
     def start_attempt(self, flow: str, run_id: str, step: str, task_id: str, attempt: int,
                       record: Record) -> None:
         rec = dict(record, attempt=attempt, started_at=time.time(), pid=os.getpid(),
-                   host=socket.gethostname())
+                   host=os.uname().nodename)
         self.backend.put(f"{self.task_prefix(flow, run_id, step, task_id)}/{attempt}.start.json",
                          [_dumps(rec)])
 

@@ -11,7 +11,6 @@ kills the running tasks (twice: at once, with SIGKILL) and marks them and the ru
 from __future__ import annotations
 
 import os
-import platform
 import signal
 import sys
 import time
@@ -65,7 +64,7 @@ class RunOptions:
 
 
 def system_tags(user: str) -> List[str]:
-    return [f"user:{user}", "runtime:dev", f"python_version:{platform.python_version()}",
+    return [f"user:{user}", "runtime:dev", "python_version:%d.%d.%d" % sys.version_info[:3],
             f"flowkit_version:{__version__}"]
 
 
@@ -119,6 +118,8 @@ class LocalRun:
         sched = Scheduler(self.graph)
         sched.start()
         load_libc()
+        import cloudpickle  # noqa: F401 - imported once here, not once per forked task
+
         executor = LocalExecutor(self._on_line)
         old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         self.reporter.run_started(self.flow_name, self.run_id)

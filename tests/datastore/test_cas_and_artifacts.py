@@ -105,3 +105,17 @@ def test_unpicklable_value_names_the_artifact_and_step(cas):
     with pytest.raises(UnpicklableArtifactError) as err:
         store(cas, threading.Lock(), "lock", "train")
     assert "artifact 'lock' in step 'train'" in str(err.value)
+
+
+def test_large_values_written_while_hashing_round_trip_and_dedup(tmp_path):
+    backend = LocalBackend(str(tmp_path))
+    cas = ContentAddressedStore(backend)
+    value = random.Random(3).randbytes(70 << 20)
+    first = store(cas, value, "big")
+    second = store(cas, bytes(bytearray(value)), "big2")
+    assert first["sha"] == second["sha"]
+    assert load(cas, first) == value
+    leftovers = [n for n in backend.list("data") if n.startswith(".tmp")]
+    assert leftovers == []
+    arr = np.frombuffer(value, dtype=np.uint8).copy()
+    assert (load(cas, store(cas, arr, "arr")) == arr).all()
