@@ -131,8 +131,8 @@ class TerminalReporter(Reporter):
                       + ".", err=True)
         for line in self.failures:
             sys.stderr.write(f"    {line}\n")
-        sys.stderr.write(f"    Fix the step, then rerun with: python "
-                         f"{os.path.basename(sys.argv[0])} resume\n")
+        sys.stderr.write(f"    See a task's output with: python {os.path.basename(sys.argv[0])} "
+                         f"logs {run_id}/STEP/TASK; fix the step and run again.\n")
         sys.stderr.flush()
 
 

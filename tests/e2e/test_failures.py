@@ -35,7 +35,7 @@ def test_user_exception_fails_the_run_with_trimmed_user_traceback(sysroot):
     assert rec["status"] == "failed"
     assert rec["exception"]["type"] == "ValueError"
     assert "end" not in run.steps()
-    assert "resume" in result.stderr
+    assert f"logs {result.run_id}/STEP/TASK" in result.stderr
 
 
 @pytest.mark.parametrize("mode, words", [
@@ -169,3 +169,22 @@ def test_retry_reruns_a_flaky_step_in_a_fresh_process_and_keeps_every_attempt(sy
     assert "flaky failure on attempt 1" in run.log("flaky", task, "stderr", attempt=1)
     first = run.meta.done_record("FlakyFlow", result.run_id, "flaky", task, 0)
     assert first["status"] == "failed"
+
+
+def test_two_runs_of_one_flow_at_the_same_time_do_not_interfere(sysroot):
+    procs = []
+    for n, rid in ((7, "a"), (9, "b")):
+        procs.append((n, os.path.join(sysroot, rid), subprocess.Popen(
+            [sys.executable, flow_path("runtime", "fanout.py"), "run", "--n", str(n),
+             "--run-id-file", os.path.join(sysroot, rid)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=flow_env(sysroot))))
+    run_ids = []
+    for n, rid_file, proc in procs:
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 0, out
+        run_id = open(rid_file).read()
+        run_ids.append(run_id)
+        run = StoredRun(sysroot, "FanoutFlow", run_id)
+        assert run.status == "succeeded"
+        assert run.artifacts("join")["values"] == [i * 10 for i in range(n)]
+    assert run_ids[0] != run_ids[1]
