@@ -898,6 +898,7 @@ class ImportCase(Case):
         Metric("importtime_us", "importtime cumulative (top-level pkg)", "us"),
         Metric("wall", "wall: python -c 'import X'", "s", target=("<=", 0.1)),
         Metric("baseline", "wall: python -c 'pass' (reference)", "s", better=""),
+        Metric("wall_net", "wall: import X minus pass", "s"),
     ]
 
     def run(self, bench, fw, variant):
@@ -909,7 +910,7 @@ class ImportCase(Case):
                 raise CaseFailure("no importtime line for %s\n%s" % (fw.module, res.tail()))
             wall = bench.run_python(fw, d, ["-c", "import %s" % fw.module]).wall
             base = bench.run_python(fw, d, ["-c", "pass"]).wall
-            return {"importtime_us": cum, "wall": wall, "baseline": base}
+            return {"importtime_us": cum, "wall": wall, "baseline": base, "wall_net": wall - base}
         finally:
             bench.drop_dir(d)
 

@@ -63,7 +63,7 @@ def package_folders():
     return found
 
 
-# -- setup.cfg -----------------------------------------------------------------------------------
+# -- setup.cfg ------------------------------------------------------------------------------------
 
 def test_every_folder_with_an_init_file_is_a_listed_package():
     folders = package_folders()
@@ -87,24 +87,12 @@ def test_each_plugin_is_mapped_to_its_folder_under_plugins_by_package_dir():
         assert name in listed_packages(), name
 
 
-BROKEN_LISTINGS = {
-    "flowkit.client": "setup.cfg lists flowkit.client, but flowkit/client/ holds no files (git "
-                      "does not even track it), so `pip install -e .` from a fresh clone stops "
-                      "with \"package directory 'flowkit/client' does not exist\"",
-    "flowkit.graph": "flowkit/graph/ has no __init__.py: it is listed as a package but is only "
-                     "a namespace folder",
-}
-
-
-@pytest.mark.parametrize("package", [
-    pytest.param(p, marks=pytest.mark.xfail(reason=BROKEN_LISTINGS[p], strict=True))
-    if p in BROKEN_LISTINGS else p
-    for p in listed_packages()])
+@pytest.mark.parametrize("package", listed_packages())
 def test_every_listed_package_is_a_folder_with_an_init_file(package):
     assert os.path.isfile(os.path.join(folder_of(package), "__init__.py")), package
 
 
-# -- the public API ------------------------------------------------------------------------------
+# -- the public API -------------------------------------------------------------------------------
 
 def test_public_api_is_exactly_the_pinned_list():
     assert sorted(flowkit.__all__) == [
@@ -123,7 +111,7 @@ def test_public_api_is_exactly_the_pinned_list():
         assert hasattr(flowkit, name), name
 
 
-# -- import cost ---------------------------------------------------------------------------------
+# -- import cost ----------------------------------------------------------------------------------
 
 def modules_after_import_flowkit():
     code = "import flowkit, sys, json; print(json.dumps(sorted(sys.modules)))"
@@ -147,7 +135,7 @@ def test_import_flowkit_loads_no_plugin_package():
     assert tops & {"flowkit_aws", "flowkit_kubernetes", "flowkit_cards"} == set()
 
 
-# -- the console script --------------------------------------------------------------------------
+# -- the console script ---------------------------------------------------------------------------
 
 def console_script():
     path = shutil.which("flowkit", path=os.pathsep.join(
@@ -172,7 +160,7 @@ def test_flowkit_console_script_refuses_an_unknown_command_with_exit_2():
     assert "Traceback" not in proc.stderr
 
 
-# -- README --------------------------------------------------------------------------------------
+# -- README ---------------------------------------------------------------------------------------
 
 def quick_start_section():
     with open(os.path.join(REPO, "README.md"), encoding="utf-8") as f:
@@ -194,7 +182,7 @@ def test_readme_quick_start_has_exactly_two_bash_blocks_and_nothing_else_fenced(
 
 
 def test_readme_second_quick_start_command_is_what_ci_runs():
-    (_, first), (_, second) = fenced_blocks(quick_start_section())
+    _, (_, second) = fenced_blocks(quick_start_section())
     with open(os.path.join(REPO, ".ci", "run"), encoding="utf-8") as f:
         last_line = [line for line in f.read().splitlines() if line.strip()][-1]
     assert second == last_line.strip()

@@ -67,7 +67,8 @@ def check(state: Any) -> int:
         raise GraphError(problems)
     n = len(state.graph.nodes)
     splits = sum(1 for node in state.graph if node.type in (SPLIT, FOREACH, PARALLEL, SWITCH))
-    click.echo(f"The graph of {state.graph.name} is valid: {n} steps, {splits} splits.")
+    click.echo(f"The graph of {state.graph.name} is valid: {n} step{'s' if n != 1 else ''}, "
+               f"{splits} split{'s' if splits != 1 else ''}.")
     return 0
 
 

@@ -27,7 +27,7 @@ def resolve_tasks(state: Any, pathspec: str) -> List[Tuple[str, str, str]]:
     tasks = meta.task_ids(flow, run_id, step)
     if not tasks:
         raise MetaflowNotFound(f"run {flow}/{run_id} has no step '{step}' (or it has not run)",
-                               hint=f"steps that ran: {', '.join(meta.steps(flow, run_id))}")
+                               hint=f"the steps of {flow}: {', '.join(state.graph.nodes)}")
     if len(parts) == 3:
         if parts[2] not in tasks:
             raise MetaflowNotFound(f"step {flow}/{run_id}/{step} has no task '{parts[2]}'",

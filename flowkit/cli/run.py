@@ -154,11 +154,18 @@ def make_run_command(flow_cls: type) -> click.Command:
                              launch=state.settings.task_launch, flow_file=state.flow_file,
                              top_args=tuple(state.top_args))
         reporter = TerminalReporter(quiet=state.quiet)
+        id_file = None
+        if run_id_file:  # opened before the run exists, so a bad path creates no run
+            try:
+                id_file = open(run_id_file, "w")
+            except OSError as e:
+                raise UsageError(f"cannot write --run-id-file {run_id_file}: {e.strerror}",
+                                 hint="pass a path in an existing, writable folder") from None
         run = LocalRun(flow_cls, state.graph, state.settings, backend, stores, reporter, options)
         run_id = run.prepare(params)
-        if run_id_file:
-            with open(run_id_file, "w") as f:
-                f.write(run_id)
+        if id_file is not None:
+            with id_file:
+                id_file.write(run_id)
         summary = run.execute()
         return 0 if summary.ok else 1
 

@@ -67,7 +67,7 @@ def load(cas: ContentAddressedStore, ref: ArtifactRef, what: str = "artifact") -
     with cas.open(sha, what) as r:
         tag = r.read(1)
         if tag == b"b":
-            value = r.read()
+            value = r.read_all_bytes()
             r.verify()
             return value
         if tag != b"p":

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import sys
 import zlib
-from typing import BinaryIO, List, Optional, Sequence, Tuple, Union
+from typing import Any, BinaryIO, List, Optional, Sequence, Tuple, Union
 
 from ..exception import CorruptArtifactError
 from .backend import StorageBackend
@@ -31,6 +32,7 @@ COMPRESS_MAX = 16 << 20
 SAMPLE = 64 << 10
 CHUNK = 8 << 20
 OVERLAP_MIN = 64 << 20
+PIPELINE_MIN = 32 << 20
 
 
 def blob_key(sha: str) -> str:
@@ -165,13 +167,75 @@ class PayloadReader:
         return data
 
     def readinto(self, buf: Buffer) -> int:
+        """Fill buf from the payload; large buffers are hashed on a second thread, one chunk
+        behind the reads, so reading and hashing overlap."""
         mv = memoryview(buf).cast("B")
+        return self._fill([mv[i:i + CHUNK] for i in range(0, len(mv), CHUNK)])
+
+    def read_all_bytes(self) -> bytes:
+        """The rest of the payload as one bytes object, read in place (no second copy)."""
+        size = self._remaining()
+        target = _new_bytes(size) if size is not None and size >= PIPELINE_MIN else None
+        if target is None:
+            return self.read()
+        value, chunks = target
+        if self._fill(chunks) != size:
+            self.verify()  # short read: the hash check names the damage
+        return value
+
+    def _remaining(self) -> Optional[int]:
+        try:
+            import os
+
+            return os.fstat(self._f.fileno()).st_size - self._f.tell()
+        except (AttributeError, OSError, io.UnsupportedOperation):
+            return None
+
+    def _fill(self, chunks: List[Any]) -> int:
+        total = sum(memoryview(c).nbytes for c in chunks)
+        if total < PIPELINE_MIN:
+            got = 0
+            for chunk in chunks:
+                n = self._readinto_full(chunk)
+                self._h.update(memoryview(chunk)[:n])
+                got += n
+                if n < memoryview(chunk).nbytes:
+                    break
+            return got
+        import queue
+        import threading
+
+        todo: "queue.Queue[Any]" = queue.Queue(maxsize=4)
+
+        def hash_chunks() -> None:
+            while True:
+                item = todo.get()
+                if item is None:
+                    return
+                self._h.update(item)
+
+        hasher = threading.Thread(target=hash_chunks, daemon=True)
+        hasher.start()
+        got = 0
+        try:
+            for chunk in chunks:
+                n = self._readinto_full(chunk)
+                todo.put(memoryview(chunk)[:n])
+                got += n
+                if n < memoryview(chunk).nbytes:
+                    break
+        finally:
+            todo.put(None)
+            hasher.join()
+        return got
+
+    def _readinto_full(self, chunk: Any) -> int:
+        mv = memoryview(chunk).cast("B")
         got = 0
         while got < len(mv):
-            n = self._f.readinto(mv[got:got + CHUNK])
+            n = self._f.readinto(mv[got:])
             if not n:
                 break
-            self._h.update(mv[got:got + n])
             got += n
         return got
 
@@ -201,3 +265,28 @@ def payload_error(what: str, sha: str, detail: Optional[str] = None) -> CorruptA
     return CorruptArtifactError(
         f"{what} could not be decoded (blob {sha})" + (f": {detail}" if detail else ""),
         hint="rerun the step that produced it")
+
+
+def _new_bytes(size: int) -> Optional[Tuple[bytes, List[Any]]]:
+    """A fresh, not yet shared bytes object of `size` bytes and writable chunk views of it.
+
+    A large `bytes` artifact must come back as `bytes`, and building one from a filled
+    bytearray would hold two copies at once. CPython lets a just-created bytes object be filled
+    before anyone else sees it (that is how bytes are built in C); ctypes gives us that here.
+    Elsewhere (or if anything is unexpected) this returns None and the caller reads normally.
+    """
+    if sys.implementation.name != "cpython" or size < 2:
+        return None
+    try:
+        import ctypes
+
+        make = ctypes.pythonapi.PyBytes_FromStringAndSize
+        make.restype = ctypes.py_object
+        make.argtypes = [ctypes.c_char_p, ctypes.c_ssize_t]
+        value = make(None, size)
+        base = id(value) + bytes.__basicsize__ - 1   # where the bytes' data starts
+        chunks = [(ctypes.c_char * min(CHUNK, size - off)).from_address(base + off)
+                  for off in range(0, size, CHUNK)]
+        return value, chunks
+    except Exception:
+        return None

@@ -19,6 +19,7 @@ import time
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ..datastore.backend import StorageBackend
+from .index import RunEntry, RunIndex
 
 Record = Dict[str, Any]
 
@@ -30,6 +31,7 @@ def _dumps(rec: Record) -> bytes:
 class MetadataStore:
     def __init__(self, backend: StorageBackend) -> None:
         self.backend = backend
+        self.index = RunIndex(backend)
 
     # -- keys -------------------------------------------------------------------------------
     @staticmethod
@@ -58,6 +60,8 @@ class MetadataStore:
             rec = dict(record, run_id=run_id, flow=flow, created_at=time.time())
             if self.backend.put(f"{self.run_prefix(flow, run_id)}/_run.json", [_dumps(rec)],
                                 overwrite=False):
+                self.index.append(flow, ["c", run_id, rec.get("user", ""), rec["created_at"],
+                                         rec.get("tags", []), rec.get("system_tags", [])])
                 return run_id
             candidate += 1
         raise RuntimeError("could not allocate a run id")
@@ -68,13 +72,38 @@ class MetadataStore:
     def finish_run(self, flow: str, run_id: str, status: str, **extra: Any) -> None:
         rec = dict(extra, status=status, finished_at=time.time())
         self.backend.put(f"{self.run_prefix(flow, run_id)}/_status.json", [_dumps(rec)])
+        self.index.append(flow, ["f", run_id, status, rec["finished_at"]])
+
+    def change_tags(self, flow: str, run_id: str, remove: List[str], add: List[str]) -> None:
+        """One atomic change of a run's user tags (a replace is a remove and an add at once)."""
+        self.index.append(flow, ["t", run_id, list(remove), list(add)])
+
+    def runs(self, flow: str) -> Dict[str, RunEntry]:
+        """run_id -> RunEntry from the index (rebuilt from the run records if it is missing)."""
+        entries = self.index.runs(flow)
+        if not entries and any(True for _ in self.backend.list(f"{flow}/runs")):
+            self.rebuild_index(flow)
+            entries = self.index.runs(flow)
+        return entries
+
+    def rebuild_index(self, flow: str) -> None:
+        for run_id in sorted(self.backend.list(f"{flow}/runs")):
+            rec = self.run_record(flow, run_id)
+            if rec is None:
+                continue
+            self.index.append(flow, ["c", run_id, rec.get("user", ""), rec.get("created_at", 0),
+                                     rec.get("tags", []), rec.get("system_tags", [])])
+            status = self.run_status(flow, run_id)
+            if status:
+                self.index.append(flow, ["f", run_id, status["status"],
+                                         status.get("finished_at")])
 
     def run_status(self, flow: str, run_id: str) -> Optional[Record]:
         return self._read(f"{self.run_prefix(flow, run_id)}/_status.json")
 
     def run_ids(self, flow: str) -> List[str]:
-        return sorted((r for r in self.backend.list(f"{flow}/runs") if not r.startswith(".")),
-                      reverse=True)
+        """Every run id of the flow, newest first."""
+        return sorted(self.runs(flow), key=lambda r: (len(r), r), reverse=True)
 
     def flows(self) -> List[str]:
         return sorted(n for n in self.backend.list("") if n not in ("data",)

@@ -136,10 +136,7 @@ class LocalRun:
                     executor.signal_all(signal.SIGKILL if self.interrupts > 1 else signal.SIGTERM)
                 if not executor.workers and (self.stopping or not self._retries):
                     break
-                ended = executor.poll(self._poll_timeout())
-                for f in self._logs.values():  # what the tasks printed is on disk right away
-                    f.flush()
-                for worker in ended:
+                for worker in executor.poll(self._poll_timeout()):
                     outcome = self._finish(worker, sched)
                     if outcome == "ok":
                         summary.tasks_ok += 1
@@ -220,11 +217,11 @@ class LocalRun:
 
     # -- output and outcomes ----------------------------------------------------------------
     def _on_line(self, worker: Worker, stream: str, ts: float, text: str) -> None:
-        self.reporter.task_line(self._short(worker.key), worker.pid, stream, text)
         f = self._logs.get((worker.key, stream))
         if f is None:
             f = self._open_log(worker.key, stream)
-        f.write(f"{ts:.6f} {text}\n")
+        f.write(f"{ts:.6f} {text}\n")   # on disk before it is on screen
+        self.reporter.task_line(self._short(worker.key), worker.pid, stream, text)
 
     def _open_log(self, key: str, stream: str) -> Any:
         _, spec = self._tasks[key]
@@ -233,7 +230,7 @@ class LocalRun:
         path = self.backend.local_path(log_key)
         if path is not None:
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            f = open(path, "a", encoding="utf-8", buffering=1 << 16)
+            f = open(path, "a", encoding="utf-8", buffering=1)   # line-buffered
         else:
             f = _BufferedLog(self.backend, log_key)
         self._logs[(key, stream)] = f
@@ -294,9 +291,6 @@ class _BufferedLog:
 
     def write(self, text: str) -> None:
         self.parts.append(text)
-
-    def flush(self) -> None:
-        pass
 
     def close(self) -> None:
         self.backend.put(self.key, ["".join(self.parts).encode("utf-8")])

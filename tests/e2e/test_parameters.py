@@ -94,7 +94,7 @@ def test_parameter_values_reach_every_later_task(sysroot):
     assert end["dataset"] == "cifar" and end["epochs"] == 9
 
 
-# -- refused values ----------------------------------------------------------------------------------
+# -- refused values -------------------------------------------------------------------------------
 
 def test_missing_required_parameter_exits_2_naming_it_and_creates_no_run(sysroot):
     res = run_params(sysroot)
@@ -121,7 +121,7 @@ def test_unknown_parameter_exits_2_naming_it(sysroot):
     assert_refused(res, sysroot, "--learning-rate")
 
 
-# -- FLOWKIT_RUN_<NAME> ----------------------------------------------------------------------------
+# -- FLOWKIT_RUN_<NAME> ---------------------------------------------------------------------------
 
 def test_env_var_supplies_a_parameter_value(sysroot):
     res = run_params(sysroot, env={"FLOWKIT_RUN_DATASET": "x"})
@@ -139,7 +139,7 @@ def test_command_line_wins_over_the_env_var(sysroot):
     assert start_artifacts(sysroot, res)["dataset"] == "from-cli"
 
 
-# -- tags --------------------------------------------------------------------------------------------
+# -- tags -----------------------------------------------------------------------------------------
 
 def test_unicode_tags_are_recorded_in_the_run_record(sysroot):
     res = run_params(sysroot, "--dataset", "d", "--tag", "模型-✓", "--tag", "plain")
@@ -154,7 +154,7 @@ def test_empty_tag_exits_2(sysroot, tag):
     assert_refused(res, sysroot, "tag")
 
 
-# -- parameters are read-only --------------------------------------------------------------------------
+# -- parameters are read-only ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("launch", ["fork", "spawn"])
 def test_assigning_a_parameter_in_a_step_fails_the_run_saying_it_is_read_only(sysroot, launch):
@@ -168,7 +168,7 @@ def test_assigning_a_parameter_in_a_step_fails_the_run_saying_it_is_read_only(sy
     assert "end" not in run.steps()
 
 
-# -- IncludeFile -----------------------------------------------------------------------------------------
+# -- IncludeFile ----------------------------------------------------------------------------------
 
 NOTES = "first line\nzweite Zeile ✓\nthird\n"
 
