@@ -3,6 +3,10 @@
 The public API, and nothing else (``__all__`` is pinned by a test).
 """
 
+from .client.namespace import (default_namespace, get_metadata, get_namespace, metadata,
+                               namespace)
+from .client.objects import DataArtifact, Flow, Metaflow, Run, Step, Task
+from .client.runner import Runner
 from .current import current
 from .decorators.base import step
 from .decorators.parallel import parallel
@@ -12,12 +16,24 @@ from .parameters import IncludeFile, JSONType, Parameter
 from .version import __version__
 
 __all__ = [
+    "DataArtifact",
+    "Flow",
     "FlowSpec",
     "IncludeFile",
     "JSONType",
+    "Metaflow",
     "Parameter",
+    "Run",
+    "Runner",
+    "Step",
+    "Task",
     "__version__",
     "current",
+    "default_namespace",
+    "get_metadata",
+    "get_namespace",
+    "metadata",
+    "namespace",
     "parallel",
     "retry",
     "step",

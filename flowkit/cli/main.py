@@ -57,7 +57,7 @@ def _flow_file(flow_cls: type) -> str:
 
 
 def build_cli(flow_cls: type, graph: FlowGraph) -> click.Group:
-    from . import dump, inspect, logs, run, step
+    from . import dump, inspect, logs, run, step, tags
 
     @click.group(context_settings=CONTEXT, help=graph.doc or None)
     @click.option("--datastore", type=click.Choice(["local", "s3"]), default=None,
@@ -96,7 +96,7 @@ def build_cli(flow_cls: type, graph: FlowGraph) -> click.Group:
 
             attach_decospecs(flow_cls, list(decospecs), list(graph.nodes))
 
-    for module in (inspect, run, step, logs, dump):
+    for module in (inspect, run, step, logs, dump, tags):
         module.register(cli, flow_cls, graph)
     return cli
 

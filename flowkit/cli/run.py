@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional
 
 import click
 
+from ..client.tags import validate_tags
 from ..exception import ParameterError, UsageError
 from ..graph.parse import FlowGraph
 from ..parameters import Parameter, ParameterContext, parameters_of
@@ -64,18 +65,6 @@ def resolve_parameters(flow_cls: type, given: Dict[str, Any], settings: Any) -> 
             hint=f"pass {names} <value> to run, or set "
                  f"FLOWKIT_RUN_{missing[0].name.upper().replace('-', '_')}")
     return values
-
-
-def validate_tags(tags: List[str]) -> List[str]:
-    out = []
-    for tag in tags:
-        if not tag or not tag.strip():
-            raise UsageError("a tag cannot be empty", hint="pass --tag with some text")
-        if len(tag) > 512:
-            raise UsageError(f"tag {tag[:30]!r}... is {len(tag)} characters long; the limit "
-                             "is 512", hint="use a shorter tag")
-        out.append(tag)
-    return out
 
 
 class TerminalReporter(Reporter):

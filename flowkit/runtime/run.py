@@ -95,6 +95,7 @@ class LocalRun:
             "user": user, "tags": list(self.options.tags), "system_tags": system_tags(user),
             "code_sha": code_sha, "flow_file": os.path.basename(self.options.flow_file),
             "parameters": {k: _short(v) for k, v in params.items()},
+            "graph": {n.name: {"type": n.type, "next": n.out_funcs} for n in self.graph},
         })
         refs = {}
         skip = {attr for attr, _ in parameters_of(self.flow_cls)} | set(self.graph.nodes)

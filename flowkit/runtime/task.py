@@ -46,6 +46,7 @@ class TaskSpec:
     user: str = "unknown"
     tags: Tuple[str, ...] = ()
     namespace: Optional[str] = None
+    runtime: str = "dev"   # what the client reports as runtime_name (batch, kubernetes...)
 
     @property
     def pathspec(self) -> str:
@@ -158,7 +159,7 @@ def run_task(flow_cls: type, graph: FlowGraph, spec: TaskSpec, stores: Stores) -
     started = time.time()
     meta.start_attempt(spec.flow_name, spec.run_id, spec.step, spec.task_id, spec.attempt,
                        {"inputs": [f"{s}/{t}" for s, t in spec.inputs],
-                        "split_index": spec.split_index})
+                        "split_index": spec.split_index, "runtime": spec.runtime})
     node = graph[spec.step]
     flow = None
     state = None
