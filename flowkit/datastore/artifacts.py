@@ -86,9 +86,7 @@ def load(cas: ContentAddressedStore, ref: ArtifactRef, what: str = "artifact") -
             r.readinto(buf)
             bufs.append(buf)
         r.verify()
-    import cloudpickle  # noqa: F401 - registers the reducers cloudpickle'd objects need
-
-    try:
+    try:  # pickle imports cloudpickle by itself if (and only if) the stream needs it
         return pickle.loads(data, buffers=bufs)
     except Exception as e:
         raise payload_error(what, sha, f"{type(e).__name__}: {e}") from None
