@@ -9,8 +9,13 @@ from .client.objects import DataArtifact, Flow, Metaflow, Run, Step, Task
 from .client.runner import Runner
 from .current import current
 from .decorators.base import step
+from .decorators.catch import catch
+from .decorators.environment import environment
 from .decorators.parallel import parallel
+from .decorators.resources import resources
 from .decorators.retry import retry
+from .decorators.secrets import secrets
+from .decorators.timeout import timeout
 from .flowspec import FlowSpec
 from .parameters import IncludeFile, JSONType, Parameter
 from .version import __version__
@@ -28,13 +33,18 @@ __all__ = [
     "Step",
     "Task",
     "__version__",
+    "catch",
     "current",
     "default_namespace",
+    "environment",
     "get_metadata",
     "get_namespace",
     "metadata",
     "namespace",
     "parallel",
+    "resources",
     "retry",
+    "secrets",
     "step",
+    "timeout",
 ]

@@ -17,6 +17,7 @@ STORAGE_BACKENDS: Dict[str, Callable[..., Any]] = {}
 EXECUTORS: Dict[str, Callable[..., Any]] = {}
 ORCHESTRATORS: Dict[str, Callable[..., Any]] = {}
 CLI_GROUPS: Dict[str, Callable[..., Any]] = {}
+SECRET_PROVIDERS: Dict[str, Callable[..., Any]] = {}
 
 _plugins_loaded = False
 

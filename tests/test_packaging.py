@@ -108,15 +108,20 @@ def test_public_api_is_exactly_the_pinned_list():
         "Step",
         "Task",
         "__version__",
+        "catch",
         "current",
         "default_namespace",
+        "environment",
         "get_metadata",
         "get_namespace",
         "metadata",
         "namespace",
         "parallel",
+        "resources",
         "retry",
+        "secrets",
         "step",
+        "timeout",
     ]
     assert flowkit.__all__ == sorted(flowkit.__all__)
     for name in flowkit.__all__:

@@ -72,7 +72,7 @@ class TerminalReporter(Reporter):
 
     def __init__(self, quiet: bool = False) -> None:
         self.quiet = quiet
-        self.failures: List[str] = []
+        self.failures: Dict[str, str] = {}   # pathspec -> why, for tasks that ended failed
 
     @staticmethod
     def _now() -> str:
@@ -97,10 +97,11 @@ class TerminalReporter(Reporter):
 
     def task_finished(self, pathspec: str, pid: int, ok: bool, reason: str = "") -> None:
         if ok:
+            self.failures.pop(pathspec, None)   # a retry or @catch made it good
             if not self.quiet:
                 self._say(f"[{pathspec} (pid {pid})] Task finished successfully.")
         else:
-            self.failures.append(f"{pathspec}: {reason}")
+            self.failures[pathspec] = reason
             self._say(f"[{pathspec} (pid {pid})] Task failed: {reason}", err=True)
 
     def note(self, text: str) -> None:
@@ -118,8 +119,8 @@ class TerminalReporter(Reporter):
             self._say(f"Run {run_id} failed: {len(summary.tasks_failed)} task(s) failed"
                       + (f", {summary.not_started} not started" if summary.not_started else "")
                       + ".", err=True)
-        for line in self.failures:
-            sys.stderr.write(f"    {line}\n")
+        for pathspec, why in self.failures.items():
+            sys.stderr.write(f"    {pathspec}: {why}\n")
         sys.stderr.write(f"    See a task's output with: python {os.path.basename(sys.argv[0])} "
                          f"logs {run_id}/STEP/TASK; fix the step and run again.\n")
         sys.stderr.flush()

@@ -17,7 +17,7 @@ import functools
 import re
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ..exception import DecoratorSpecError, FlowDefinitionError
+from ..exception import DecoratorSpecError, FlowDefinitionError, FlowkitException
 from .. import registry
 
 
@@ -78,16 +78,18 @@ def make_step_decorator(cls: type) -> Callable:
     """The user-facing decorator for cls: usable as ``@name`` and ``@name(arg=...)``."""
 
     def attach(func: Callable, attributes: Dict[str, Any]) -> Callable:
-        if not getattr(func, "_flowkit_step", False):
-            raise FlowDefinitionError(
-                f"@{cls.name} is applied to '{getattr(func, '__name__', func)}', which is not "
-                "a step yet",
-                hint=f"put @{cls.name} above @step",
-            )
+        # Either order works: @retry above @step (usual) or below it.
+        if not hasattr(func, "decorators"):
+            func.decorators = []  # type: ignore[attr-defined]
         if not cls.allow_multiple and any(d.name == cls.name for d in func.decorators):
-            raise FlowDefinitionError(
-                f"step '{func.__name__}' has @{cls.name} twice", hint="keep one")
-        func.decorators.append(cls(attributes, statically_defined=True))
+            _defer(func, cls.name, DecoratorSpecError(
+                f"step '{func.__name__}' has @{cls.name} twice", hint="keep one"))
+            return func
+        try:
+            func.decorators.append(cls(attributes, statically_defined=True))
+        except FlowkitException as e:
+            # Reported by the graph check with the step and line, not as an import traceback.
+            _defer(func, cls.name, e)
         return func
 
     @functools.wraps(cls)
@@ -100,6 +102,11 @@ def make_step_decorator(cls: type) -> Callable:
     decorator.__doc__ = cls.__doc__
     registry.STEP_DECORATORS[cls.name] = cls
     return decorator
+
+
+def _defer(func: Callable, name: str, error: Exception) -> None:
+    problems = func.__dict__.setdefault("_flowkit_decorator_errors", [])
+    problems.append((name, error))
 
 
 _SPEC = re.compile(r"^([A-Za-z_][\w-]*)(?::(.*))?$")

@@ -180,14 +180,16 @@ def _class_ast(cls: type) -> Tuple[str, ast.ClassDef]:
 
 
 def _decorator_names(func: ast.FunctionDef) -> List[str]:
-    names = []
-    for d in func.decorator_list:
-        target = d.func if isinstance(d, ast.Call) else d
-        if isinstance(target, ast.Attribute):
-            names.append(target.attr)
-        elif isinstance(target, ast.Name):
-            names.append(target.id)
-    return names
+    return [n for d in func.decorator_list for n in _decorator_names_of(d)]
+
+
+def _decorator_names_of(d: ast.AST) -> List[str]:
+    target = d.func if isinstance(d, ast.Call) else d
+    if isinstance(target, ast.Attribute):
+        return [target.attr]
+    if isinstance(target, ast.Name):
+        return [target.id]
+    return []
 
 
 def _self_attr(node: ast.AST) -> Optional[str]:
@@ -256,6 +258,12 @@ def _parse_step(func: Any, file: str, fdef: ast.FunctionDef) -> StepNode:
         has_inputs=len(positional) == 2,
     )
     node.is_parallel = "parallel" in node.decorators
+    for name, error in getattr(func, "_flowkit_decorator_errors", []):
+        line = next((d.lineno for d in fdef.decorator_list
+                     if name in _decorator_names_of(d)), fdef.lineno)
+        node.problems.append(RawProblem(
+            "bad-decorator", f"@{name} on step '{fdef.name}': {getattr(error, 'message', error)}",
+            getattr(error, "hint", None) or f"fix the arguments of @{name}", line))
     if isinstance(fdef, ast.AsyncFunctionDef):
         node.problems.append(RawProblem(
             "step-signature", f"step '{fdef.name}' is declared `async def`",

@@ -43,6 +43,8 @@ class Worker:
         self.started = time.time()
         self.status: Optional[int] = None    # os.wait status once reaped
         self.killed_by: Optional[str] = None
+        self.deadline: Optional[float] = None  # @timeout's hard limit (time.time())
+        self.limit_text = ""
 
 
 LineSink = Callable[[Worker, str, float, str], None]

@@ -22,6 +22,9 @@ from ..datastore.artifacts import store
 from ..datastore.backend import StorageBackend
 from ..datastore.package import store_package
 from ..decorators.base import find_decorator
+from ..decorators.resources import machine_capacity, visible_gpus
+from ..decorators.timeout import GRACE_SECONDS
+from .admission import Admission
 from ..graph.parse import FlowGraph
 from ..parameters import iter_constants, parameters_of
 from ..version import __version__
@@ -84,7 +87,9 @@ class LocalRun:
         self.stopping = False
         self._logs: Dict[Tuple[str, str], Any] = {}
         self._tasks: Dict[str, Tuple[PlannedTask, TaskSpec]] = {}
-        self._retries: List[Tuple[float, PlannedTask, int]] = []   # (due time, task, attempt)
+        # (due time, task, attempt, exception record for a @catch fallback attempt or None)
+        self._retries: List[Tuple[float, PlannedTask, int, Optional[Dict[str, Any]]]] = []
+        self.admission: Optional[Admission] = None
 
     # -- before any task --------------------------------------------------------------------
     def prepare(self, params: Dict[str, Any]) -> str:
@@ -125,19 +130,30 @@ class LocalRun:
         old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         self.reporter.run_started(self.flow_name, self.run_id)
         queue: List[PlannedTask] = []
+        gpus = visible_gpus()
+        cap = machine_capacity()
+        self.admission = Admission(self.flow_cls, cap.__class__(cap.cpu, cap.memory, len(gpus)),
+                                   self.options.max_workers, gpus)
         try:
             while True:
                 if not self.stopping:
                     queue.extend(sched.ready())
                     self._start_due_retries(executor)
-                    while queue and self._may_start(queue[0], executor):
-                        for task in self._take(queue):
+                    for task in [t for t in queue if self.admission.too_big(t)]:
+                        queue.remove(task)
+                        summary.tasks_failed.append(self._reject(task, sched))
+                    while not self.stopping:
+                        batch = self.admission.pick(queue)
+                        if not batch:
+                            break
+                        for task in batch:
                             self._start(task, executor)
                 if self.interrupts and executor.workers:
                     executor.signal_all(signal.SIGKILL if self.interrupts > 1 else signal.SIGTERM)
+                self._kill_overdue(executor)
                 if not executor.workers and (self.stopping or not self._retries):
                     break
-                for worker in executor.poll(self._poll_timeout()):
+                for worker in executor.poll(self._poll_timeout(executor)):
                     outcome = self._finish(worker, sched)
                     if outcome == "ok":
                         summary.tasks_ok += 1
@@ -148,7 +164,7 @@ class LocalRun:
             for s, h in old.items():
                 signal.signal(s, h)
             executor.close()
-        for _, task, attempt in self._retries:  # retries the stop cut short count as failed
+        for _, task, attempt, _ in self._retries:  # retries the stop cut short count as failed
             summary.tasks_failed.append(self._spec(task, attempt).pathspec)
         summary.not_started = len(queue) + sched.pending()
         summary.interrupted = bool(self.interrupts)
@@ -159,37 +175,55 @@ class LocalRun:
         self.reporter.run_finished(self.flow_name, self.run_id, summary.ok, summary)
         return summary
 
-    def _poll_timeout(self) -> Optional[float]:
+    def _poll_timeout(self, executor: LocalExecutor) -> Optional[float]:
         if self.interrupts:
             return 0.5
+        due = [w.deadline for w in executor.workers.values() if w.deadline]
         if self._retries and not self.stopping:
-            return max(0.0, min(due for due, _, _ in self._retries) - time.time())
-        return None
+            due += [d for d, _, _, _ in self._retries]
+        return max(0.0, min(due) - time.time()) if due else None
+
+    def _kill_overdue(self, executor: LocalExecutor) -> None:
+        """@timeout's backstop: a step stuck in native code ignores the in-task timer."""
+        now = time.time()
+        for worker in executor.workers.values():
+            if worker.deadline and now >= worker.deadline and worker.killed_by is None:
+                worker.killed_by = "timeout"
+                try:
+                    os.kill(worker.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
 
     def _start_due_retries(self, executor: LocalExecutor) -> None:
         now = time.time()
         due = [r for r in self._retries if r[0] <= now]
         self._retries = [r for r in self._retries if r[0] > now]
-        for _, task, attempt in due:
-            self._start(task, executor, attempt)
+        for _, task, attempt, fallback in due:
+            self._start(task, executor, attempt, fallback)
+
+    def _reject(self, task: PlannedTask, sched: Scheduler) -> str:
+        """Fail at once a task that can never fit on this machine."""
+        why = self.admission.too_big(task) if self.admission else "too big"
+        spec = self._spec(task)
+        meta = self.stores.meta
+        meta.start_attempt(self.flow_name, self.run_id, spec.step, spec.task_id, 0,
+                           {"inputs": [f"{s}/{t}" for s, t in spec.inputs]})
+        meta.commit_attempt(self.flow_name, self.run_id, spec.step, spec.task_id, 0, {
+            "status": "failed", "artifacts": {}, "frames": task.frames,
+            "exception": {"type": "ResourceError", "message": why, "traceback": ""}})
+        self.reporter.task_finished(self._short(spec.pathspec), 0, False,
+                                    f"{why}: lower @resources or run it remotely")
+        self.stopping = True
+        sched.running[task.task_id] = task
+        sched.done(task.task_id, Outcome(False))
+        return spec.pathspec
 
     def _on_signal(self, signum: int, frame: Any) -> None:
         self.interrupts += 1
         self.stopping = True
 
-    def _may_start(self, task: PlannedTask, executor: LocalExecutor) -> bool:
-        return task.gang is not None or len(executor.workers) < self.options.max_workers
-
-    @staticmethod
-    def _take(queue: List[PlannedTask]) -> List[PlannedTask]:
-        first = queue.pop(0)
-        if first.gang is None:
-            return [first]
-        gang = [first] + [t for t in queue if t.gang == first.gang]
-        queue[:] = [t for t in queue if t.gang != first.gang]
-        return gang
-
-    def _spec(self, task: PlannedTask, attempt: int = 0) -> TaskSpec:
+    def _spec(self, task: PlannedTask, attempt: int = 0,
+              fallback: Optional[Dict[str, Any]] = None) -> TaskSpec:
         control = task.gang[0] if task.gang else None
         return TaskSpec(
             flow_name=self.flow_name, run_id=self.run_id, step=task.step, task_id=task.task_id,
@@ -198,18 +232,28 @@ class LocalRun:
             in ("foreach", "parallel") and task.inputs[0][0] == task.frames[-1]["step"] else None,
             max_num_splits=self.options.max_num_splits, control_task_id=control,
             user=self.settings.user, tags=tuple(self.options.tags),
-            namespace=self.options.namespace)
+            namespace=self.options.namespace,
+            max_user_code_retries=self._retry_policy(task.step)[0], fallback_exception=fallback)
 
-    def _start(self, task: PlannedTask, executor: LocalExecutor, attempt: int = 0) -> None:
-        spec = self._spec(task, attempt)
+    def _start(self, task: PlannedTask, executor: LocalExecutor, attempt: int = 0,
+               fallback: Optional[Dict[str, Any]] = None) -> None:
+        spec = self._spec(task, attempt, fallback)
         key = spec.pathspec
+        gpus = self.admission.reserve(key, spec.step) if self.admission else []
+        env = {"CUDA_VISIBLE_DEVICES": ",".join(map(str, gpus))} if gpus else {}
         if self.options.launch == "spawn":
             argv = step_argv(self.options.flow_file, self.options.top_args, spec)
-            env = dict(os.environ, PYTHONUNBUFFERED="1")
-            worker = executor.spawn(key, argv, env)
+            worker = executor.spawn(key, argv, dict(os.environ, PYTHONUNBUFFERED="1", **env))
         else:
-            worker = executor.fork(key, lambda: run_task(self.flow_cls, self.graph, spec,
-                                                         self.stores))
+            def child() -> int:
+                os.environ.update(env)
+                return run_task(self.flow_cls, self.graph, spec, self.stores)
+
+            worker = executor.fork(key, child)
+        limit = find_decorator(getattr(self.flow_cls, spec.step), "timeout")
+        if limit is not None and fallback is None:
+            worker.deadline = worker.started + limit.seconds + GRACE_SECONDS
+            worker.limit_text = limit.describe()
         self._tasks[key] = (task, spec)
         self.reporter.task_started(self._short(key), worker.pid)
 
@@ -250,15 +294,20 @@ class LocalRun:
             if f is not None:
                 f.close()
         task, spec = self._tasks.pop(worker.key)
+        if self.admission:
+            self.admission.release(worker.key)
         meta = self.stores.meta
         rec = meta.done_record(self.flow_name, self.run_id, spec.step, spec.task_id, spec.attempt)
         reason = ""
         if rec is None:
             reason = describe_exit(worker.status or 0)
+            if worker.killed_by == "timeout":
+                reason = f"the task ran past its time limit ({worker.limit_text}) and was killed"
             if self.interrupts:
                 reason = "the run was interrupted; " + reason
+            kind = "TimeoutException" if worker.killed_by == "timeout" else "TaskCrashed"
             rec = {"status": "failed", "artifacts": {}, "frames": task.frames,
-                   "exception": {"type": "TaskCrashed", "message": reason, "traceback": ""}}
+                   "exception": {"type": kind, "message": reason, "traceback": ""}}
             if meta.start_record(self.flow_name, self.run_id, spec.step, spec.task_id,
                                  spec.attempt) is None:
                 meta.start_attempt(self.flow_name, self.run_id, spec.step, spec.task_id,
@@ -275,7 +324,14 @@ class LocalRun:
                                         f"{reason} (attempt {spec.attempt + 1} of "
                                         f"{retries + 1}; retrying"
                                         + (f" in {delay:.0f}s)" if delay >= 1 else ")"))
-            self._retries.append((time.time() + delay, task, spec.attempt + 1))
+            self._retries.append((time.time() + delay, task, spec.attempt + 1, None))
+            return "retry"
+        if not ok and not self.interrupts and spec.fallback_exception is None and find_decorator(
+                getattr(self.flow_cls, spec.step), "catch") is not None:
+            # the process died before @catch could act in it: a fallback attempt records it
+            self.reporter.task_finished(self._short(worker.key), worker.pid, False,
+                                        f"{reason} (@catch will record it)")
+            self._retries.append((time.time(), task, spec.attempt + 1, rec.get("exception")))
             return "retry"
         self.reporter.task_finished(self._short(worker.key), worker.pid, ok, reason)
         transition = rec.get("transition") or {}

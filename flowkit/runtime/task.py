@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from ..current import Parallel, current
 from ..datastore.artifacts import ArtifactRef, load, store, type_name
 from ..datastore.cas import ContentAddressedStore
+from ..decorators.base import find_decorator
 from ..exception import FlowkitException, StepRuntimeError
 from ..flowspec import _IMMUTABLE, FlowSpec, Inputs, TaskState
 from ..graph.parse import END, JOIN, FlowGraph
@@ -47,6 +48,10 @@ class TaskSpec:
     tags: Tuple[str, ...] = ()
     namespace: Optional[str] = None
     runtime: str = "dev"   # what the client reports as runtime_name (batch, kubernetes...)
+    max_user_code_retries: int = 0
+    # Set for a fallback attempt: the exception record of an attempt whose process died, for
+    # @catch to record without running the step again.
+    fallback_exception: Optional[Dict[str, Any]] = None
 
     @property
     def pathspec(self) -> str:
@@ -157,59 +162,101 @@ def run_task(flow_cls: type, graph: FlowGraph, spec: TaskSpec, stores: Stores) -
     """Run one attempt to its commit; returns the process exit code (0 ok, 1 failed)."""
     meta = stores.meta
     started = time.time()
+    inputs_text = [f"{s}/{t}" for s, t in spec.inputs]
     meta.start_attempt(spec.flow_name, spec.run_id, spec.step, spec.task_id, spec.attempt,
-                       {"inputs": [f"{s}/{t}" for s, t in spec.inputs],
-                        "split_index": spec.split_index, "runtime": spec.runtime})
+                       {"inputs": inputs_text, "split_index": spec.split_index,
+                        "runtime": spec.runtime, "fallback": bool(spec.fallback_exception)})
     node = graph[spec.step]
-    flow = None
-    state = None
+    decorators = list(getattr(getattr(flow_cls, spec.step), "decorators", []))
+    flow = state = ctx = None
     frames: List[Dict[str, Any]] = []
-    ctx = None
+
+    def commit(status: str, refs: Dict[str, Any], **extra: Any) -> None:
+        meta.commit_attempt(spec.flow_name, spec.run_id, spec.step, spec.task_id, spec.attempt,
+                            dict(extra, status=status, artifacts=refs, frames=frames,
+                                 started_at=started, inputs=inputs_text))
+
     try:
         state, inputs, frames = build_state(graph, spec, stores, flow_cls)
         flow = flow_cls._for_task(state)
         _bind_current(spec, graph, frames)
         ctx = TaskContext(spec, flow, graph, node, stores)
-        decorators = list(getattr(getattr(flow_cls, spec.step), "decorators", []))
-        for deco in decorators:
-            deco.on_task_start(ctx)
-        func = getattr(flow, spec.step)
-        if node.type == JOIN:
-            func(inputs)
-        else:
-            func()
+        if spec.fallback_exception is not None:  # the previous attempt died; @catch records it
+            return _commit_caught(flow, state, spec, node, decorators, stores,
+                                  spec.fallback_exception, commit)
+        ok = False
+        try:
+            for deco in decorators:
+                deco.on_task_start(ctx)
+            func = getattr(flow, spec.step)
+            func(inputs) if node.type == JOIN else func()
+            ok = True
+        finally:
+            for deco in decorators:
+                deco.on_task_finished(ctx, ok)
         if node.type != END and state.transition is None:
             raise StepRuntimeError(f"step '{spec.step}' finished without calling self.next",
                                    hint="end the step with self.next(...)")
         refs = persist(flow, state, stores.cas, spec.step)
-        transition = dict(state.transition or {})
-        if "foreach" in transition:
-            var = transition["foreach"]
-            transition["foreach_ref"] = refs.get(var) or store(
-                stores.cas, getattr(flow, var), var, spec.step)
-        for deco in decorators:
-            deco.on_task_finished(ctx, True)
-        meta.commit_attempt(spec.flow_name, spec.run_id, spec.step, spec.task_id, spec.attempt,
-                            {"status": "ok", "artifacts": refs, "frames": frames,
-                             "transition": transition, "started_at": started,
-                             "inputs": [f"{s}/{t}" for s, t in spec.inputs]})
+        commit("ok", refs, transition=_final_transition(state.transition, refs, flow, stores,
+                                                        spec.step))
         return 0
     except BaseException as exc:  # the user's step failed (or was interrupted)
         sys.stderr.write(user_traceback(exc) + "\n")
         sys.stderr.flush()
+        catch = find_decorator(getattr(flow_cls, spec.step), "catch")
+        last = spec.attempt >= spec.max_user_code_retries
+        if catch is not None and last and flow is not None and not isinstance(
+                exc, (KeyboardInterrupt, SystemExit)):
+            try:
+                return _commit_caught(flow, state, spec, node, decorators, stores,
+                                      exception_record(exc), commit)
+            except Exception as again:  # the catch itself could not be honoured
+                sys.stderr.write(f"@catch could not record the failure: {again}\n")
         refs = {}
         if flow is not None and state is not None:
             try:
                 refs = persist(flow, state, stores.cas, spec.step)
             except Exception:
                 refs = dict(state.refs)
-        meta.commit_attempt(spec.flow_name, spec.run_id, spec.step, spec.task_id, spec.attempt,
-                            {"status": "failed", "artifacts": refs, "frames": frames,
-                             "exception": exception_record(exc), "started_at": started,
-                             "inputs": [f"{s}/{t}" for s, t in spec.inputs]})
+        commit("failed", refs, exception=exception_record(exc))
         return 1
     finally:
         current._reset()
+
+
+def _final_transition(transition: Optional[Dict[str, Any]], refs: Dict[str, Any], flow: Any,
+                      stores: Stores, step: str) -> Dict[str, Any]:
+    out = dict(transition or {})
+    if "foreach" in out:
+        var = out["foreach"]
+        out["foreach_ref"] = refs.get(var) or store(stores.cas, getattr(flow, var), var, step)
+    return out
+
+
+def _commit_caught(flow: Any, state: TaskState, spec: TaskSpec, node: Any, decorators: List[Any],
+                   stores: Stores, exc_rec: Dict[str, Any], commit: Any) -> int:
+    """@catch: keep what the step set, store the exception, succeed, and carry on."""
+    from ..decorators.catch import CaughtException
+
+    catch = next(d for d in decorators if d.name == "catch")
+    if catch.attributes["print_exception"]:
+        sys.stderr.write(f"@catch caught {exc_rec['type']}: {exc_rec['message']}; the flow goes "
+                         "on\n")
+    var = catch.attributes["var"]
+    if var:
+        setattr(flow, var, CaughtException(exc_rec["type"], exc_rec["message"],
+                                           exc_rec.get("traceback", "")))
+    if state.transition is None:
+        if node.type not in ("linear", "split", "join", "end"):
+            raise StepRuntimeError(
+                f"@catch cannot continue after '{spec.step}' failed: it is a {node.type} step "
+                "whose next tasks depend on what it did not finish")
+        state.transition = {"targets": list(node.out_funcs)} if node.type != END else {}
+    refs = persist(flow, state, stores.cas, spec.step)
+    commit("ok", refs, exception=exc_rec, caught=True,
+           transition=_final_transition(state.transition, refs, flow, stores, spec.step))
+    return 0
 
 
 def _bind_current(spec: TaskSpec, graph: FlowGraph, frames: List[Dict[str, Any]]) -> None:
