@@ -38,7 +38,7 @@ class Metaflow:
 
 
 def _visible(entry: RunEntry, current: Optional[str]) -> bool:
-    return current is None or current in entry.all_tags
+    return current is None or entry.has_tag(current)
 
 
 class Flow(MetaflowObject):
@@ -56,9 +56,8 @@ class Flow(MetaflowObject):
 
     def _sorted(self, *tags: str) -> List[RunEntry]:
         current = ns.get_namespace()
-        wanted = set(tags)
         entries = [e for e in self._entries().values()
-                   if _visible(e, current) and wanted.issubset(e.all_tags)]
+                   if _visible(e, current) and all(e.has_tag(t) for t in tags)]
         entries.sort(key=lambda e: (len(e.run_id), e.run_id), reverse=True)
         return entries
 
@@ -119,8 +118,11 @@ class Run(MetaflowObject):
 
     @classmethod
     def _from_entry(cls, flow: str, entry: RunEntry) -> "Run":
-        run = cls.__new__(cls)
-        MetaflowObject.__init__(run, f"{flow}/{entry.run_id}", False)
+        run = cls.__new__(cls)   # no pathspec parsing: ten thousand of these are made at once
+        run.pathspec = f"{flow}/{entry.run_id}"
+        run.id = entry.run_id
+        run._parts = [flow, entry.run_id]
+        run._check = False
         run.flow_name = flow
         run._entry_cache = entry
         return run

@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 
 from flowkit.testing import flow_env, run_flow
 
@@ -146,11 +145,3 @@ def flow_cli(sysroot, flow_file, *args, user=None):
                           env=flow_env(sysroot, {"USER": user} if user else None),
                           cwd=os.path.dirname(flow_file), timeout=60)
 
-
-def wait_for(predicate, timeout=30, interval=0.05):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return False

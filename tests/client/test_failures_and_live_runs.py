@@ -13,7 +13,7 @@ import pytest
 from flowkit.testing import flow_env
 
 from ..conftest import flow_path
-from .helpers import client, run_failing, run_ok
+from .helpers import LiveClient, client, run_failing, run_ok
 
 CRASH = flow_path("runtime", "crash.py")
 
@@ -141,15 +141,21 @@ def test_a_run_still_going_is_unfinished_and_shows_the_tasks_done_so_far(sysroot
     assert out["latest_ok"] is None
 
 
-def test_an_interrupted_run_then_reads_as_finished_and_failed(sysroot, sleeping_run):
+def test_client_objects_made_while_a_run_goes_see_it_end_as_failed(sysroot, sleeping_run):
     run_id, proc = sleeping_run
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=60)
-    out = client(sysroot, f'''
-        r = Run("CrashFlow/{run_id}")
-        work = r["work"].task
-        emit({{"run": [r.finished, r.successful, r.finished_at is not None],
-               "work": [work.finished, work.successful, work.exception is not None],
-               "start": r["start"].task.successful}})
-    ''')
-    assert out == {"run": [True, False, True], "work": [True, False, True], "start": True}
+    live = LiveClient(sysroot, f'''
+        run = Run("CrashFlow/{run_id}")
+        work = run["work"].task
+        listed = Flow("CrashFlow").latest_run
+    ''', '{"run": [run.finished, run.successful, run.finished_at is not None], '
+         '"listed": [listed.finished, listed.successful], '
+         '"work": [work.finished, work.successful, work.exception is not None]}')
+    try:
+        assert live.poll() == {"run": [False, False, False], "listed": [False, False],
+                               "work": [False, False, False]}
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        assert live.poll() == {"run": [True, False, True], "listed": [True, False],
+                               "work": [True, False, True]}
+    finally:
+        live.close()

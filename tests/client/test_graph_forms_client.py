@@ -1,8 +1,6 @@
 """Every graph form, run for real, then read back through the client API from another process:
 every property of the run, its steps and its tasks, and the links between tasks."""
 
-import pytest
-
 from .helpers import client, run_ok
 
 DUMP = r'''
@@ -155,6 +153,7 @@ def test_nested_foreach_tasks_know_their_innermost_index_and_outer_parent(sysroo
         assert len({tasks[p]["parents"][0] for p in oj["parents"]}) == 1
     (outer_join,) = d["tasks"]["outer_join"]
     assert sorted(outer_join["parents"]) == sorted(t["pathspec"] for t in d["tasks"]["inner_join"])
+    assert outer_join["index"] is None and d["tasks"]["start"][0]["index"] is None
     assert d["run_data"]["all_labels"] == ["a1", "a2", "a3", "b1", "b2", "b3"]
 
 
@@ -186,7 +185,10 @@ def test_branch_inside_foreach_keeps_the_foreach_index_through_the_branch(sysroo
         assert len({tasks[p]["index"] for p in bj["parents"]}) == 1
         item = bj["data"]["item"]
         assert bj["data"]["total"] == item * 2 + item * item
+    for bj in d["tasks"]["branch_join"]:
+        assert bj["index"] == tasks[bj["parents"][0]]["index"]
     (fj,) = d["tasks"]["foreach_join"]
+    assert fj["index"] is None
     assert sorted(fj["parents"]) == sorted(t["pathspec"] for t in d["tasks"]["branch_join"])
     assert d["run_data"]["totals"] == [3, 8, 15]
 

@@ -2,10 +2,14 @@
 seen at once by client objects in other processes (and by other objects in the same process);
 system tags are fixed; empty and over-long tags are refused; promotion by tag."""
 
+import subprocess
+import sys
+import textwrap
+
 import pytest
 
 from ..conftest import flow_path
-from .helpers import LiveClient, client, flow_cli, run_ok
+from .helpers import PRELUDE, LiveClient, client, client_dir, client_env, flow_cli, run_ok
 
 LINEAR = flow_path("valid", "linear.py")
 
@@ -29,7 +33,10 @@ def live(sysroot, run_id):
     lc = LiveClient(sysroot, f'''
         run = Run("LinearFlow/{run_id}")
         flow = Flow("LinearFlow")
+        listed = flow.latest_run
+        task = run["add"].task
     ''', '{"user": sorted(run.user_tags), "tags": sorted(run.tags), '
+         '"listed": sorted(listed.user_tags), "task_tags": sorted(task.tags), '
          '"tagged": [r.id for r in flow.runs("shipped")]}')
     yield lc
     lc.close()
@@ -41,8 +48,9 @@ def test_cli_tag_add_is_seen_by_an_existing_client_object_in_another_process(
     res = flow_cli(sysroot, LINEAR, "tag", "add", "--run-id", run_id, "shipped", "v1")
     assert res.returncode == 0, res.stderr
     seen = live.poll()
-    assert seen["user"] == ["shipped", "v1"]
+    assert seen["user"] == ["shipped", "v1"] and seen["listed"] == ["shipped", "v1"]
     assert {"shipped", "v1", "user:tester"} <= set(seen["tags"])
+    assert seen["task_tags"] == seen["tags"]
     assert seen["tagged"] == [run_id]
 
 
@@ -221,3 +229,40 @@ def test_promotion_moves_when_the_tag_is_moved_through_the_api(sysroot):
         emit([r.id for r in Flow("LinearFlow").runs("prod-ready")])
     ''')
     assert out == [second]
+
+
+def test_tag_commands_without_run_id_act_on_your_latest_run_not_another_users(sysroot):
+    mine = run_ok(sysroot, "valid", "linear.py")
+    alices = run_ok(sysroot, "valid", "linear.py", user="alice")
+    res = flow_cli(sysroot, LINEAR, "tag", "add", "shipped")
+    assert res.returncode == 0, res.stderr
+    assert tags_of(sysroot, mine)["user"] == ["shipped"]
+    out = client(sysroot, f'''
+        namespace(None)
+        emit(sorted(Run("LinearFlow/{alices}").user_tags))
+    ''')
+    assert out == []
+    mine_only = flow_cli(sysroot, LINEAR, "tag", "list")
+    everyone = flow_cli(sysroot, LINEAR, "tag", "list", "--all")
+    assert mine in mine_only.stdout and alices not in mine_only.stdout
+    assert mine in everyone.stdout and alices in everyone.stdout
+
+
+def test_concurrent_tag_changes_from_two_processes_are_all_kept(sysroot, run_id):
+    code = '''
+        r = Run("LinearFlow/{rid}")
+        for i in range(25):
+            r.add_tag("{who}-%d" % i)
+        r.remove_tag("{who}-0")
+        emit(True)
+    '''
+    procs = [subprocess.Popen([sys.executable, "-c",
+                               PRELUDE + textwrap.dedent(code.format(rid=run_id, who=who))],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              env=client_env(sysroot), cwd=client_dir(sysroot))
+             for who in ("p", "q")]
+    for p in procs:
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+    expected = sorted(f"{who}-{i}" for who in ("p", "q") for i in range(1, 25))
+    assert tags_of(sysroot, run_id)["user"] == expected
