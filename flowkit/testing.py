@@ -47,9 +47,10 @@ def run_flow(flow_file: str, args: Sequence[str], sysroot: str,
     """`python flow_file *args` in a subprocess; the run id is read back with --run-id-file."""
     args = list(args)
     run_id_file = None
-    if "run" in args:
+    command = next((a for a in args if a in ("run", "resume")), None)
+    if command is not None:
         run_id_file = os.path.join(sysroot, f"run-id-{os.getpid()}-{len(os.listdir(sysroot))}")
-        i = args.index("run")
+        i = args.index(command)
         args[i + 1:i + 1] = ["--run-id-file", run_id_file]
     proc = subprocess.run([sys.executable, flow_file, *args], capture_output=True, text=True,
                           env=flow_env(sysroot, env), timeout=timeout,

@@ -49,7 +49,7 @@ def show(state: Any) -> int:
     click.echo(graph.doc or f"{graph.name} (no docstring)")
     click.echo("")
     for node in graph.sorted_nodes():
-        kind = " (join)" if node.type == JOIN else ""
+        kind = " (join)" if node.is_join else ""
         click.echo(f"Step {node.name}{kind}")
         if node.doc:
             for line in node.doc.splitlines():

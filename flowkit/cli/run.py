@@ -19,6 +19,7 @@ from .inspect import ensure_valid
 
 def register(cli: click.Group, flow_cls: type, graph: FlowGraph) -> None:
     cli.add_command(make_run_command(flow_cls))
+    cli.add_command(make_resume_command(flow_cls))
 
 
 def parameter_options(flow_cls: type) -> List[click.Option]:
@@ -121,45 +122,49 @@ class TerminalReporter(Reporter):
                       + ".", err=True)
         for pathspec, why in self.failures.items():
             sys.stderr.write(f"    {pathspec}: {why}\n")
-        sys.stderr.write(f"    See a task's output with: python {os.path.basename(sys.argv[0])} "
-                         f"logs {run_id}/STEP/TASK; fix the step and run again.\n")
+        script = os.path.basename(sys.argv[0])
+        sys.stderr.write(f"    See a task's output with: python {script} logs "
+                         f"{run_id}/STEP/TASK\n    Fix the step, then continue where it "
+                         f"stopped with: python {script} resume --origin-run-id {run_id}\n")
         sys.stderr.flush()
 
 
-def make_run_command(flow_cls: type) -> click.Command:
-    def callback(**kwargs: Any) -> int:
-        state = click.get_current_context().obj
-        ensure_valid(state)
-        tags = validate_tags(list(kwargs.pop("tags")))
-        max_workers = kwargs.pop("max_workers")
-        max_num_splits = kwargs.pop("max_num_splits")
-        run_id_file: Optional[str] = kwargs.pop("run_id_file")
-        namespace = kwargs.pop("user_namespace")
-        if max_workers < 1 or max_num_splits < 1:
-            raise UsageError("--max-workers and --max-num-splits must be at least 1")
-        params = resolve_parameters(flow_cls, kwargs, state.settings)
-        backend, stores = state.stores()
-        options = RunOptions(max_workers=max_workers, max_num_splits=max_num_splits,
-                             tags=tuple(tags), namespace=namespace,
-                             launch=state.settings.task_launch, flow_file=state.flow_file,
-                             top_args=tuple(state.top_args))
-        reporter = TerminalReporter(quiet=state.quiet)
-        id_file = None
-        if run_id_file:  # opened before the run exists, so a bad path creates no run
-            try:
-                id_file = open(run_id_file, "w")
-            except OSError as e:
-                raise UsageError(f"cannot write --run-id-file {run_id_file}: {e.strerror}",
-                                 hint="pass a path in an existing, writable folder") from None
-        run = LocalRun(flow_cls, state.graph, state.settings, backend, stores, reporter, options)
-        run_id = run.prepare(params)
-        if id_file is not None:
-            with id_file:
-                id_file.write(run_id)
-        summary = run.execute()
-        return 0 if summary.ok else 1
+def _execute(flow_cls: type, state: Any, kwargs: Dict[str, Any], params: Dict[str, Any],
+             origin: Optional[str] = None, resume_step: Optional[str] = None) -> int:
+    tags = validate_tags(list(kwargs.pop("tags")))
+    max_workers = kwargs.pop("max_workers")
+    max_num_splits = kwargs.pop("max_num_splits")
+    run_id_file: Optional[str] = kwargs.pop("run_id_file")
+    if max_workers < 1 or max_num_splits < 1:
+        raise UsageError("--max-workers and --max-num-splits must be at least 1")
+    backend, stores = state.stores()
+    options = RunOptions(max_workers=max_workers, max_num_splits=max_num_splits,
+                         tags=tuple(tags), namespace=kwargs.pop("user_namespace"),
+                         launch=state.settings.task_launch, flow_file=state.flow_file,
+                         top_args=tuple(state.top_args), origin_run_id=origin,
+                         resume_step=resume_step)
+    id_file = None
+    if run_id_file:  # opened before the run exists, so a bad path creates no run
+        try:
+            id_file = open(run_id_file, "w")
+        except OSError as e:
+            raise UsageError(f"cannot write --run-id-file {run_id_file}: {e.strerror}",
+                             hint="pass a path in an existing, writable folder") from None
+    reporter = TerminalReporter(quiet=state.quiet)
+    run = LocalRun(flow_cls, state.graph, state.settings, backend, stores, reporter, options)
+    run_id = run.prepare(params)
+    if id_file is not None:
+        with id_file:
+            id_file.write(run_id)
+    if origin and not state.quiet:
+        reporter.note(f"Resuming run {origin} as run {run_id}"
+                      + (f", rerunning from step {resume_step}" if resume_step else "") + ".")
+    summary = run.execute()
+    return 0 if summary.ok else 1
 
-    params: List[click.Parameter] = [
+
+def _common_options() -> List[click.Parameter]:
+    return [
         click.Option(["--tag", "tags"], multiple=True, metavar="TAG",
                      help="Add a user tag to the run (repeatable)."),
         click.Option(["--max-workers"], type=int, default=16, show_default=True,
@@ -170,6 +175,45 @@ def make_run_command(flow_cls: type) -> click.Command:
                      help="Write the run id to this file."),
         click.Option(["--namespace", "user_namespace"], default=None,
                      help="The namespace the run's tasks see with the client API."),
-    ] + parameter_options(flow_cls)
-    return click.Command("run", callback=callback, params=params, context_settings={
-        "help_option_names": ["-h", "--help"]}, help="Run the flow locally.")
+    ]
+
+
+def make_run_command(flow_cls: type) -> click.Command:
+    def callback(**kwargs: Any) -> int:
+        state = click.get_current_context().obj
+        ensure_valid(state)
+        params = resolve_parameters(flow_cls, kwargs, state.settings)
+        return _execute(flow_cls, state, kwargs, params)
+
+    return click.Command("run", callback=callback,
+                         params=_common_options() + parameter_options(flow_cls),
+                         context_settings={"help_option_names": ["-h", "--help"]},
+                         help="Run the flow locally.")
+
+
+def make_resume_command(flow_cls: type) -> click.Command:
+    def callback(**kwargs: Any) -> int:
+        from ..runtime.resume import find_origin
+
+        state = click.get_current_context().obj
+        ensure_valid(state)
+        given = [f"--{p.name}" for attr, p in parameters_of(flow_cls)
+                 if kwargs.pop(f"param__{attr}", None) is not None]
+        if given:
+            raise UsageError(f"{', '.join(given)}: a resumed run takes its parameters from the "
+                             "run it resumes", hint="start a new run to use other values")
+        step = kwargs.pop("step_name")
+        _, stores = state.stores()
+        origin = find_origin(stores.meta, state.graph.name, state.settings.user,
+                             kwargs.pop("origin_run_id"))
+        return _execute(flow_cls, state, kwargs, {}, origin=origin, resume_step=step)
+
+    params = [click.Argument(["step_name"], required=False, metavar="[STEP]"),
+              click.Option(["--origin-run-id"], default=None,
+                           help="The run to resume (default: your latest run of this flow).")]
+    return click.Command(
+        "resume", callback=callback,
+        params=params + _common_options() + parameter_options(flow_cls),
+        context_settings={"help_option_names": ["-h", "--help"]},
+        help="Resume a run: reuse its successful tasks, rerun the failed ones (or STEP and "
+             "everything after it).")

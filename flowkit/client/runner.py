@@ -19,10 +19,13 @@ from typing import Any, Dict, List, Optional, Sequence
 from ..exception import UsageError
 
 
+_FLAGS = {"tags": "tag"}   # Metaflow's keyword names for options whose flag is singular
+
+
 def _options(kwargs: Dict[str, Any]) -> List[str]:
     args: List[str] = []
     for key, value in kwargs.items():
-        flag = "--" + key.replace("_", "-")
+        flag = "--" + _FLAGS.get(key, key).replace("_", "-")
         if value is None or value is False:
             continue
         if value is True:

@@ -153,7 +153,7 @@ def _entry_parents(graph: FlowGraph, src: StepNode, target: str) -> Optional[Lis
     if src.split_parents is None:
         return None
     parents = list(src.split_parents)
-    if src.type == JOIN and parents:
+    if src.is_join and parents:
         parents = parents[:-1]
     if src.type in (SPLIT, FOREACH, PARALLEL):
         parents = parents + [(src.name, src.out_funcs.index(target))]
@@ -163,7 +163,7 @@ def _entry_parents(graph: FlowGraph, src: StepNode, target: str) -> Optional[Lis
 @rule
 def joins_match_splits(graph: FlowGraph) -> Iterator[GraphProblem]:
     for node in graph:
-        if node.split_parents is None or node.type != JOIN or not node.has_inputs:
+        if node.split_parents is None or not node.is_join:
             continue
         arrivals = _arrivals(graph, node)
         if not arrivals or any(not p for p in arrivals.values()):
@@ -194,7 +194,7 @@ def joins_match_splits(graph: FlowGraph) -> Iterator[GraphProblem]:
 def consistent_nesting(graph: FlowGraph) -> Iterator[GraphProblem]:
     """A non-join step must be reached from inside one and the same branch."""
     for node in graph:
-        if node.split_parents is None or node.type == JOIN or _needs_inputs(graph, node):
+        if node.split_parents is None or node.is_join or _needs_inputs(graph, node):
             continue
         for src in node.in_funcs:
             if src not in graph or src == node.name:
@@ -274,7 +274,7 @@ def switch_targets(graph: FlowGraph) -> Iterator[GraphProblem]:
         if node.type != SWITCH:
             continue
         for case, target in node.switch_cases.items():
-            if target in graph and graph[target].type == JOIN:
+            if target in graph and graph[target].is_join:
                 yield _at(node, "switch-into-join",
                           f"switch case {case!r} goes straight into join step '{target}'",
                           "go to an ordinary step first, and let it lead to the join",

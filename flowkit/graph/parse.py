@@ -62,6 +62,11 @@ class StepNode:
     matching_join: Optional[str] = None
 
     @property
+    def is_join(self) -> bool:
+        """It takes `inputs`: it closes a split (and may open another with its own next)."""
+        return self.has_inputs and self.type != END
+
+    @property
     def is_inside_foreach(self) -> bool:
         return bool(self.foreach_depth)
 
@@ -74,6 +79,7 @@ class StepNode:
         return {
             "name": self.name,
             "type": self.type,
+            "join": self.is_join,
             "line": self.line,
             "doc": self.doc,
             "decorators": list(self.decorators),
@@ -427,7 +433,7 @@ def _annotate_splits(graph: FlowGraph) -> None:
         node.split_parents = parents
         node._foreach_depth = depth  # type: ignore[attr-defined]
         inner, inner_depth = parents, depth
-        if node.type == JOIN and parents:
+        if node.is_join and parents:
             closed = parents[-1][0]
             node.closes = closed
             if closed in graph and graph[closed].matching_join is None:

@@ -25,6 +25,7 @@ from ..decorators.base import find_decorator
 from ..decorators.resources import machine_capacity, visible_gpus
 from ..decorators.timeout import GRACE_SECONDS
 from .admission import Admission
+from .resume import Cloner
 from ..graph.parse import FlowGraph
 from ..parameters import iter_constants, parameters_of
 from ..version import __version__
@@ -53,6 +54,7 @@ class RunSummary:
     not_started: int = 0
     interrupted: bool = False
     seconds: float = 0.0
+    tasks_cloned: int = 0
 
 
 @dataclass
@@ -64,6 +66,8 @@ class RunOptions:
     launch: str = "fork"
     flow_file: str = ""
     top_args: Tuple[str, ...] = ()       # top-level CLI options a spawned `step` needs
+    origin_run_id: Optional[str] = None  # resume: the run whose successful tasks are reused
+    resume_step: Optional[str] = None    # resume: rerun this step and all after it
 
 
 def system_tags(user: str) -> List[str]:
@@ -90,6 +94,7 @@ class LocalRun:
         # (due time, task, attempt, exception record for a @catch fallback attempt or None)
         self._retries: List[Tuple[float, PlannedTask, int, Optional[Dict[str, Any]]]] = []
         self.admission: Optional[Admission] = None
+        self.cloner: Optional[Cloner] = None
 
     # -- before any task --------------------------------------------------------------------
     def prepare(self, params: Dict[str, Any]) -> str:
@@ -101,7 +106,20 @@ class LocalRun:
             "code_sha": code_sha, "flow_file": os.path.basename(self.options.flow_file),
             "parameters": {k: _short(v) for k, v in params.items()},
             "graph": {n.name: {"type": n.type, "next": n.out_funcs} for n in self.graph},
+            "pid": os.getpid(), "host": os.uname().nodename,
+            "origin_run_id": self.options.origin_run_id,
         })
+        meta = self.stores.meta
+        if self.options.origin_run_id:  # resume: the origin's parameters, by reference
+            origin = self.options.origin_run_id
+            self.cloner = Cloner(meta, self.flow_name, origin, self.graph,
+                                 self.options.resume_step)
+            _, rec = meta.final_record(self.flow_name, origin, PARAMS_STEP, PARAMS_TASK)
+            meta.start_attempt(self.flow_name, self.run_id, PARAMS_STEP, PARAMS_TASK, 0, {})
+            meta.commit_attempt(self.flow_name, self.run_id, PARAMS_STEP, PARAMS_TASK, 0, dict(
+                rec or {}, origin_pathspec=f"{self.flow_name}/{origin}/{PARAMS_STEP}/"
+                                          f"{PARAMS_TASK}"))
+            return self.run_id
         refs = {}
         skip = {attr for attr, _ in parameters_of(self.flow_cls)} | set(self.graph.nodes)
         for name, value in iter_constants(self.flow_cls, skip):
@@ -111,7 +129,6 @@ class LocalRun:
                 continue  # a constant that cannot be stored stays reachable on the class
         for attr, value in params.items():
             refs[attr] = store(self.stores.cas, value, attr, PARAMS_STEP)
-        meta = self.stores.meta
         meta.start_attempt(self.flow_name, self.run_id, PARAMS_STEP, PARAMS_TASK, 0, {})
         meta.commit_attempt(self.flow_name, self.run_id, PARAMS_STEP, PARAMS_TASK, 0,
                             {"status": "ok", "artifacts": refs, "frames": [], "transition": {}})
@@ -137,7 +154,7 @@ class LocalRun:
         try:
             while True:
                 if not self.stopping:
-                    queue.extend(sched.ready())
+                    summary.tasks_cloned += self._plan(sched, queue)
                     self._start_due_retries(executor)
                     for task in [t for t in queue if self.admission.too_big(t)]:
                         queue.remove(task)
@@ -169,11 +186,53 @@ class LocalRun:
         summary.not_started = len(queue) + sched.pending()
         summary.interrupted = bool(self.interrupts)
         summary.ok = sched.end_done and not summary.tasks_failed and not self.interrupts
+        summary.tasks_ok += summary.tasks_cloned
         summary.seconds = time.time() - started
         self.stores.meta.finish_run(self.flow_name, self.run_id,
                                     "succeeded" if summary.ok else "failed")
         self.reporter.run_finished(self.flow_name, self.run_id, summary.ok, summary)
         return summary
+
+    def _plan(self, sched: Scheduler, queue: List[PlannedTask]) -> int:
+        """Queue the ready tasks; on resume, clone those the origin run already did."""
+        cloned = 0
+        while True:
+            ready = sched.ready()
+            if not ready:
+                return cloned
+            for task in ready:
+                if self.cloner is not None and self._clone(task, sched):
+                    cloned += 1
+                else:
+                    queue.append(task)
+
+    def _clone(self, task: PlannedTask, sched: Scheduler) -> bool:
+        found = self.cloner.match(task) if self.cloner else None
+        if found is None:
+            return False
+        origin_task, rec = found
+        origin = self.options.origin_run_id
+        meta, spec = self.stores.meta, self._spec(task)
+        inputs = [f"{s}/{t}" for s, t in task.inputs]
+        meta.start_attempt(self.flow_name, self.run_id, task.step, task.task_id, 0,
+                           {"inputs": inputs, "split_index": task.split_index, "cloned": True})
+        for stream in ("stdout", "stderr"):  # the clone shows what the origin printed
+            attempt = meta.attempts(self.flow_name, origin, task.step, origin_task)[-1]
+            data = self.backend.get_or_none(meta.log_key(self.flow_name, origin, task.step,
+                                                         origin_task, attempt, stream))
+            if data:
+                self.backend.put(meta.log_key(self.flow_name, self.run_id, task.step,
+                                              task.task_id, 0, stream), [data])
+        origin_path = f"{self.flow_name}/{origin}/{task.step}/{origin_task}"
+        meta.commit_attempt(self.flow_name, self.run_id, task.step, task.task_id, 0, dict(
+            rec, frames=task.frames, inputs=inputs, origin_pathspec=origin_path,
+            origin_run_id=origin, attempt=0))
+        self.cloner.cloned(task, origin_task)
+        self.reporter.note(f"[{self._short(spec.pathspec)}] Cloned from {origin_path}.")
+        transition = rec.get("transition") or {}
+        sched.done(task.task_id, Outcome(True, transition),
+                   foreach_ref=transition.get("foreach_ref"))
+        return True
 
     def _poll_timeout(self, executor: LocalExecutor) -> Optional[float]:
         if self.interrupts:
@@ -233,7 +292,8 @@ class LocalRun:
             max_num_splits=self.options.max_num_splits, control_task_id=control,
             user=self.settings.user, tags=tuple(self.options.tags),
             namespace=self.options.namespace,
-            max_user_code_retries=self._retry_policy(task.step)[0], fallback_exception=fallback)
+            max_user_code_retries=self._retry_policy(task.step)[0], fallback_exception=fallback,
+            origin_run_id=self.options.origin_run_id)
 
     def _start(self, task: PlannedTask, executor: LocalExecutor, attempt: int = 0,
                fallback: Optional[Dict[str, Any]] = None) -> None:

@@ -136,7 +136,7 @@ class Scheduler:
                  gang: Optional[Tuple[str, int]] = None) -> None:
         frames = child_frames(self.graph, parent.step, parent.task_id, parent_frames, target,
                               index, outcome.transition, foreach_ref)
-        if self.graph[target].type != JOIN:
+        if not self.graph[target].is_join:
             self._plan(target, [(parent.step, parent.task_id)], frames, gang)
             return
         closing = frames[-1]

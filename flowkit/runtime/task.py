@@ -92,7 +92,7 @@ def build_state(graph: FlowGraph, spec: TaskSpec, stores: Stores,
     node = graph[spec.step]
     loader = _loader(stores.cas)
     records = [(s, t, input_record(stores, spec, s, t)) for s, t in spec.inputs]
-    if node.type == JOIN:
+    if node.is_join:
         views = []
         for s, t, rec in records:
             vstate = TaskState(loader, rec["artifacts"], rec["frames"], s,
@@ -174,7 +174,9 @@ def run_task(flow_cls: type, graph: FlowGraph, spec: TaskSpec, stores: Stores) -
     def commit(status: str, refs: Dict[str, Any], **extra: Any) -> None:
         meta.commit_attempt(spec.flow_name, spec.run_id, spec.step, spec.task_id, spec.attempt,
                             dict(extra, status=status, artifacts=refs, frames=frames,
-                                 started_at=started, inputs=inputs_text))
+                                 started_at=started, inputs=inputs_text,
+                                 split_index=spec.split_index,
+                                 origin_run_id=spec.origin_run_id))
 
     try:
         state, inputs, frames = build_state(graph, spec, stores, flow_cls)
@@ -189,7 +191,7 @@ def run_task(flow_cls: type, graph: FlowGraph, spec: TaskSpec, stores: Stores) -
             for deco in decorators:
                 deco.on_task_start(ctx)
             func = getattr(flow, spec.step)
-            func(inputs) if node.type == JOIN else func()
+            func(inputs) if node.is_join else func()
             ok = True
         finally:
             for deco in decorators:

@@ -86,9 +86,6 @@ def test_runner_passes_parameters_to_the_flow(sysroot, tmp_path):
     assert out["values"] == ["abc", 5, 25, 7]
 
 
-@pytest.mark.xfail(strict=True, reason="Runner turns tags=[...] into `--tags X`, but the run "
-                   "option is `--tag` (flowkit/client/runner.py _options): the run fails with "
-                   "'No such option --tags'")
 def test_runner_run_tags_option_tags_the_run(sysroot, tmp_path):
     out = run_script(sysroot, tmp_path, f'''
         result = Runner({PARAMS!r}).run(dataset="abc", tags=["from-runner", "nightly"])

@@ -266,3 +266,12 @@ def test_concurrent_tag_changes_from_two_processes_are_all_kept(sysroot, run_id)
         assert p.returncode == 0, err
     expected = sorted(f"{who}-{i}" for who in ("p", "q") for i in range(1, 25))
     assert tags_of(sysroot, run_id)["user"] == expected
+
+
+@pytest.mark.parametrize("tag", ["", "w" * 513])
+def test_empty_or_over_long_tag_at_launch_is_refused_and_starts_no_run(sysroot, run_id, tag):
+    res = flow_cli(sysroot, LINEAR, "run", "--tag", tag)
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "Traceback" not in res.stderr
+    out = client(sysroot, '''emit([r.id for r in Flow("LinearFlow")])''')
+    assert out == [run_id]
