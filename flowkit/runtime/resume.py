@@ -109,5 +109,27 @@ class Cloner:
             origin_inputs.append(origin)
         return self.lookup.get((task.step, tuple(origin_inputs), task.split_index))
 
-    def cloned(self, task: PlannedTask, origin_task_id: str) -> None:
-        self.origin_of[f"{task.step}/{task.task_id}"] = f"{task.step}/{origin_task_id}"
+    def clone(self, task: PlannedTask, run_id: str) -> Optional[Tuple[str, Dict[str, Any]]]:
+        """Commit task in run_id as a clone of its origin task, if it has one; returns the
+        origin pathspec and the transition it took. The clone points at the origin's artifact hashes and carries its logs."""
+        found = self.match(task)
+        if found is None:
+            return None
+        origin_task, rec = found
+        meta, flow, origin = self.meta, self.flow, self.origin
+        inputs = [f"{s}/{t}" for s, t in task.inputs]
+        meta.start_attempt(flow, run_id, task.step, task.task_id, 0,
+                           {"inputs": inputs, "split_index": task.split_index, "cloned": True})
+        attempt = meta.attempts(flow, origin, task.step, origin_task)[-1]
+        for stream in ("stdout", "stderr"):
+            data = meta.backend.get_or_none(meta.log_key(flow, origin, task.step, origin_task,
+                                                         attempt, stream))
+            if data:
+                meta.backend.put(meta.log_key(flow, run_id, task.step, task.task_id, 0, stream),
+                                 [data])
+        origin_path = f"{flow}/{origin}/{task.step}/{origin_task}"
+        meta.commit_attempt(flow, run_id, task.step, task.task_id, 0, dict(
+            rec, frames=task.frames, inputs=inputs, origin_pathspec=origin_path,
+            origin_run_id=origin, attempt=0))
+        self.origin_of[f"{task.step}/{task.task_id}"] = f"{task.step}/{origin_task}"
+        return origin_path, rec.get("transition") or {}

@@ -201,38 +201,16 @@ class LocalRun:
             if not ready:
                 return cloned
             for task in ready:
-                if self.cloner is not None and self._clone(task, sched):
+                clone = self.cloner.clone(task, self.run_id) if self.cloner else None
+                if clone is not None:
+                    origin, transition = clone
+                    self.reporter.note(f"[{self.run_id}/{task.step}/{task.task_id}] Cloned "
+                                       f"from {origin}.")
+                    sched.done(task.task_id, Outcome(True, transition),
+                               foreach_ref=transition.get("foreach_ref"))
                     cloned += 1
                 else:
                     queue.append(task)
-
-    def _clone(self, task: PlannedTask, sched: Scheduler) -> bool:
-        found = self.cloner.match(task) if self.cloner else None
-        if found is None:
-            return False
-        origin_task, rec = found
-        origin = self.options.origin_run_id
-        meta, spec = self.stores.meta, self._spec(task)
-        inputs = [f"{s}/{t}" for s, t in task.inputs]
-        meta.start_attempt(self.flow_name, self.run_id, task.step, task.task_id, 0,
-                           {"inputs": inputs, "split_index": task.split_index, "cloned": True})
-        for stream in ("stdout", "stderr"):  # the clone shows what the origin printed
-            attempt = meta.attempts(self.flow_name, origin, task.step, origin_task)[-1]
-            data = self.backend.get_or_none(meta.log_key(self.flow_name, origin, task.step,
-                                                         origin_task, attempt, stream))
-            if data:
-                self.backend.put(meta.log_key(self.flow_name, self.run_id, task.step,
-                                              task.task_id, 0, stream), [data])
-        origin_path = f"{self.flow_name}/{origin}/{task.step}/{origin_task}"
-        meta.commit_attempt(self.flow_name, self.run_id, task.step, task.task_id, 0, dict(
-            rec, frames=task.frames, inputs=inputs, origin_pathspec=origin_path,
-            origin_run_id=origin, attempt=0))
-        self.cloner.cloned(task, origin_task)
-        self.reporter.note(f"[{self._short(spec.pathspec)}] Cloned from {origin_path}.")
-        transition = rec.get("transition") or {}
-        sched.done(task.task_id, Outcome(True, transition),
-                   foreach_ref=transition.get("foreach_ref"))
-        return True
 
     def _poll_timeout(self, executor: LocalExecutor) -> Optional[float]:
         if self.interrupts:

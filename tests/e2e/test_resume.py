@@ -112,3 +112,43 @@ def test_resume_works_with_spawned_tasks(sysroot, launch):
     assert resumed.returncode == 0, resumed.output
     assert StoredRun(sysroot, "ResumableFlow", resumed.run_id).artifacts("end")["summary"] == \
         EXPECTED
+
+
+def test_resuming_a_run_that_is_still_going_is_refused(sysroot):
+    import subprocess
+    import sys
+
+    from flowkit.testing import flow_env
+
+    crash = flow_path("runtime", "crash.py")
+    id_file = os.path.join(sysroot, "rid")
+    proc = subprocess.Popen([sys.executable, crash, "run", "--mode", "sleep", "--run-id-file",
+                             id_file], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=flow_env(sysroot))
+    try:
+        for line in proc.stdout:
+            if "ready" in line:
+                break
+        refused = run_flow(crash, ["resume", "--origin-run-id", open(id_file).read()], sysroot)
+        assert refused.returncode == 2, refused.output
+        assert "is still running" in refused.stderr
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_logs_of_each_attempt_are_kept_and_shown_by_attempt(sysroot):
+    result = run_flow(flow_path("runtime", "flaky.py"), ["run"], sysroot)
+    for attempt in (0, 1, 2):
+        logs = run_flow(flow_path("runtime", "flaky.py"),
+                        ["logs", f"{result.run_id}/flaky", "--attempt", str(attempt)], sysroot)
+        assert logs.returncode == 0 and f"attempt {attempt}" in logs.stdout, logs.output
+
+
+def test_the_exception_names_metaflow_users_catch_exist():
+    from flowkit import exception
+
+    for name in ("MetaflowException", "MetaflowNotFound", "MetaflowNamespaceMismatch",
+                 "MissingInMergeArtifactsException", "UnhandledInMergeArtifactsException",
+                 "ExternalCommandFailed"):
+        assert issubclass(getattr(exception, name), exception.FlowkitException), name
