@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Optional, Sequence
 
 import click
@@ -27,11 +28,14 @@ def register(cli: click.Group, flow_cls: type, graph: FlowGraph) -> None:
     @click.option("--user", default=None)
     @click.option("--namespace", default=None)
     @click.option("--tag", "tags", multiple=True)
+    @click.option("--catch-fallback", default=None, hidden=True,
+                  help="JSON exception record of a dead attempt, for @catch to record.")
     @click.pass_obj
     def step(state: Any, step_name: str, run_id: str, task_id: str, input_paths: str,
              split_index: Optional[int], retry_count: int, max_user_code_retries: int,
              max_num_splits: int, control_task_id: Optional[str], origin_run_id: Optional[str],
-             user: Optional[str], namespace: Optional[str], tags: Sequence[str]) -> int:
+             user: Optional[str], namespace: Optional[str], tags: Sequence[str],
+             catch_fallback: Optional[str]) -> int:
         if step_name not in graph:
             raise UsageError(f"flow {graph.name} has no step '{step_name}'",
                              hint=f"steps: {', '.join(graph.nodes)}")
@@ -44,6 +48,8 @@ def register(cli: click.Group, flow_cls: type, graph: FlowGraph) -> None:
                         inputs=inputs, attempt=retry_count, split_index=split_index,
                         max_num_splits=max_num_splits, control_task_id=control_task_id,
                         origin_run_id=origin_run_id, user=user or state.settings.user,
-                        tags=tuple(tags), namespace=namespace)
+                        tags=tuple(tags), namespace=namespace,
+                        max_user_code_retries=max_user_code_retries,
+                        fallback_exception=json.loads(catch_fallback) if catch_fallback else None)
         _, stores = state.stores()
         return run_task(flow_cls, graph, spec, stores)

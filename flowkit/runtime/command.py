@@ -14,6 +14,7 @@ def step_argv(flow_file: str, top_args: Sequence[str], spec: TaskSpec,
             "--run-id", spec.run_id, "--task-id", spec.task_id,
             "--input-paths", ",".join(f"{spec.run_id}/{s}/{t}" for s, t in spec.inputs),
             "--retry-count", str(spec.attempt),
+            "--max-user-code-retries", str(spec.max_user_code_retries),
             "--max-num-splits", str(spec.max_num_splits),
             "--user", spec.user]
     if spec.split_index is not None:
@@ -26,6 +27,10 @@ def step_argv(flow_file: str, top_args: Sequence[str], spec: TaskSpec,
         argv += ["--namespace", spec.namespace]
     for tag in spec.tags:
         argv += ["--tag", tag]
+    if spec.fallback_exception is not None:
+        import json
+
+        argv += ["--catch-fallback", json.dumps(spec.fallback_exception)]
     return argv
 
 

@@ -13,9 +13,11 @@ def deco(name):
     return flow_path("decorators", name)
 
 
+@pytest.mark.parametrize("launch", ["fork", "spawn"])
 @pytest.mark.parametrize("mode", ["raise", "crash"])
-def test_catch_keeps_going_after_the_last_retry_with_the_exception_stored(sysroot, mode):
-    result = run_flow(deco("catching.py"), ["run", "--mode", mode], sysroot)
+def test_catch_keeps_going_after_the_last_retry_with_the_exception_stored(sysroot, mode, launch):
+    result = run_flow(deco("catching.py"), ["run", "--mode", mode], sysroot,
+                      env={"FLOWKIT_TASK_LAUNCH": launch})
     assert result.returncode == 0, result.output
     run = StoredRun(sysroot, "CatchingFlow", result.run_id)
     task = run.task_ids("fragile")[0]
