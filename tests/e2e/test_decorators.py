@@ -110,3 +110,30 @@ def test_retry_asking_for_more_than_six_attempts_is_refused(sysroot, tmp_path):
     assert result.returncode == 1
     assert "the limit is 6" in result.stderr and "Traceback" not in result.stderr
     assert "[bad-decorator]" in result.stderr and "greedy.py:10:" in result.stderr
+
+
+@pytest.mark.parametrize("launch", ["fork", "spawn"])
+def test_parallel_gang_members_know_the_control_task_and_their_index(sysroot, launch):
+    result = run_flow(deco("gang.py"), ["run"], sysroot, env={"FLOWKIT_TASK_LAUNCH": launch})
+    assert result.returncode == 0, result.output
+    members = StoredRun(sysroot, "GangFlow", result.run_id).artifacts("join")["members"]
+    assert [m[2] for m in members] == [0, 1, 2]
+    control = members[0][4]                       # node 0's own task id
+    assert all(m[3] == control for m in members)
+    assert all(m[1] == 3 and m[0] == "127.0.0.1" for m in members)
+
+
+def test_the_client_shows_the_exception_that_catch_handled(sysroot):
+    import json
+    import subprocess
+    import sys
+
+    from flowkit.testing import flow_env
+
+    result = run_flow(deco("catching.py"), ["run"], sysroot)
+    code = ("import json; from flowkit import Flow; "
+            "t = Flow('CatchingFlow').latest_run['fragile'].task; "
+            "print(json.dumps([t.successful, t.exception.type, t.exception.exception]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=flow_env(sysroot), cwd=sysroot)
+    assert json.loads(out.stdout) == [True, "KeyError", "'no such row'"], out.stderr
