@@ -38,9 +38,10 @@ class Settings:
     kubernetes_container_image: Optional[str] = None
     sfn_iam_role: Optional[str] = None
     events_sfn_access_iam_role: Optional[str] = None
-    # How tasks start locally: "fork" (from the warm runtime process) or "spawn" (a fresh
-    # interpreter running the `step` command, exactly what a container runs).
-    task_launch: str = "fork"
+    # How tasks start locally: "fork" (from the warm runtime process), "spawn" (a fresh
+    # interpreter running the `step` command, exactly what a container runs), or "auto": fork
+    # where that is safe (Linux, and no threads running in the runtime), else spawn.
+    task_launch: str = "auto"
     # Multiplies every @retry delay (tests set it to 0 to retry at once).
     retry_delay_scale: float = 1.0
     # Values of FLOWKIT_RUN_<PARAM> variables, keyed by the lower-cased parameter name.

@@ -22,6 +22,7 @@ command line uses. ``cli/main.py`` prints these without a traceback; anything th
     │   └── CorruptArtifactError              a stored blob failed its hash check
     ├── DatastoreError                        missing / unreadable datastore
     ├── MetaflowNotFound                      client: no such flow, run, step, task, artifact
+    │   └── MissingChild (also a KeyError)    run["nope"], flow["123"]...
     ├── MetaflowNamespaceMismatch             client: object outside the current namespace
     └── ExternalCommandFailed                 a subprocess flowkit ran failed
 """
@@ -182,6 +183,13 @@ class DatastoreError(FlowkitException):
 
 class MetaflowNotFound(FlowkitException):
     headline = "Object not found"
+
+
+class MissingChild(MetaflowNotFound, KeyError):
+    """obj[name] of something that does not exist: also a KeyError, as in Metaflow."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self.message
 
 
 class MetaflowNamespaceMismatch(FlowkitException):

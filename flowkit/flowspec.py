@@ -57,6 +57,17 @@ class TaskState:
         return self.foreach_values[depth]
 
 
+def _is_constant(cls: type, name: str) -> bool:
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            if klass is FlowSpec or klass is object:
+                return False
+            value = klass.__dict__[name]
+            return not (callable(value) or hasattr(value, "__get__")
+                        or isinstance(value, (staticmethod, classmethod)))
+    return False
+
+
 def item_at(seq: Any, index: int) -> Any:
     if hasattr(seq, "__getitem__") and hasattr(seq, "__len__") and not isinstance(seq, dict):
         return seq[index]
@@ -116,6 +127,12 @@ class FlowSpec:
             raise StepRuntimeError(f"'{name}' is reserved: a step cannot assign self.{name}",
                                    hint=f"store the value under another name, e.g. "
                                         f"self.my_{name}")
+        if not name.startswith("_") and _is_constant(type(self), name):
+            # the class attribute would keep winning over the stored artifact in later steps
+            raise StepRuntimeError(
+                f"'{name}' is a constant of flow {type(self).__name__} (a class attribute) and "
+                "cannot be changed in a step",
+                hint=f"store the new value under another name, e.g. self.{name.lower()}_used")
         object.__setattr__(self, name, value)
 
     def _new_artifacts(self) -> Dict[str, Any]:

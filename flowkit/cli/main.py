@@ -91,6 +91,9 @@ def build_cli(flow_cls: type, graph: FlowGraph) -> click.Group:
             top_args += ["--with", spec]
         ctx.obj = CliState(flow_cls, graph, settings.with_overrides(**changes),
                            _flow_file(flow_cls), quiet, list(decospecs), top_args)
+        from ..client import namespace as client
+
+        client.use_settings(ctx.obj.settings)  # a step using the client reads this datastore
         if decospecs:
             from ..decorators.base import attach_decospecs
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Optional
 
 from ..exception import MetaflowNotFound
@@ -10,7 +10,8 @@ from . import namespace as ns
 
 
 def _ts(t: Optional[float]) -> Optional[datetime]:
-    return datetime.fromtimestamp(t, tz=timezone.utc) if t else None
+    """Naive local time, as Metaflow's client returns (comparable with datetime.now())."""
+    return datetime.fromtimestamp(t) if t else None
 
 
 class MetaflowObject:

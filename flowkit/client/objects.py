@@ -8,9 +8,9 @@ lazily: listing reads the run index, a Task reads one commit record, an artifact
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Dict, Iterator, List, Optional
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional
 
-from ..exception import MetaflowNamespaceMismatch, MetaflowNotFound
+from ..exception import MetaflowNamespaceMismatch, MetaflowNotFound, MissingChild
 from ..metadata.index import RunEntry
 from . import namespace as ns
 from .base import MetaflowObject, _ts
@@ -69,7 +69,7 @@ class Flow(MetaflowObject):
         return self.runs()
 
     def __getitem__(self, run_id: str) -> "Run":
-        return Run(f"{self.id}/{run_id}")
+        return _child(Run, f"{self.id}/{run_id}")
 
     def __contains__(self, run_id: str) -> bool:
         return run_id in self._entries()
@@ -92,8 +92,8 @@ class Flow(MetaflowObject):
         return _ts(min(e.created_at for e in entries)) if entries else None
 
     @property
-    def tags(self) -> List[str]:
-        return []
+    def tags(self) -> FrozenSet[str]:
+        return frozenset()
 
     @property
     def parent(self) -> None:
@@ -160,16 +160,16 @@ class Run(MetaflowObject):
 
     # tags
     @property
-    def user_tags(self) -> List[str]:
-        return list(self._entry(fresh=True).tags)
+    def user_tags(self) -> FrozenSet[str]:
+        return frozenset(self._entry(fresh=True).tags)
 
     @property
-    def system_tags(self) -> List[str]:
-        return list(self._entry().system_tags)
+    def system_tags(self) -> FrozenSet[str]:
+        return frozenset(self._entry().system_tags)
 
     @property
-    def tags(self) -> List[str]:
-        return sorted(set(self.system_tags) | set(self.user_tags))
+    def tags(self) -> FrozenSet[str]:
+        return self.system_tags | self.user_tags
 
     def add_tag(self, tag: str) -> None:
         self.replace_tags([], [tag])
@@ -215,7 +215,7 @@ class Run(MetaflowObject):
         return self.steps()
 
     def __getitem__(self, step: str) -> "Step":
-        return Step(f"{self.pathspec}/{step}", _namespace_check=False)
+        return _child(Step, f"{self.pathspec}/{step}", _namespace_check=False)
 
     def __contains__(self, step: str) -> bool:
         return bool(self._meta.task_ids(self.flow_name, self.id, step))
@@ -265,7 +265,7 @@ class Step(MetaflowObject):
         return self.tasks()
 
     def __getitem__(self, task_id: str) -> "Task":
-        return Task(f"{self.pathspec}/{task_id}", _namespace_check=False)
+        return _child(Task, f"{self.pathspec}/{task_id}", _namespace_check=False)
 
     @property
     def task(self) -> Optional["Task"]:
@@ -286,8 +286,17 @@ class Step(MetaflowObject):
         return Run(f"{self.flow_name}/{self.run_id}", _namespace_check=False)
 
     @property
-    def tags(self) -> List[str]:
+    def tags(self) -> FrozenSet[str]:
         return self.parent.tags
+
+
+def _child(cls: type, pathspec: str, **kwargs: Any) -> Any:
+    try:
+        return cls(pathspec, **kwargs)
+    except MissingChild:
+        raise
+    except MetaflowNotFound as e:
+        raise MissingChild(e.message, hint=e.hint) from None
 
 
 __all__ = ["Metaflow", "Flow", "Run", "Step", "Task", "DataArtifact", "MetaflowData",

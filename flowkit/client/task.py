@@ -138,7 +138,10 @@ class Task(MetaflowObject):
 
     def __getitem__(self, name: str) -> "DataArtifact":
         if name not in self._refs():
-            raise KeyError(f"task {self.pathspec} has no artifact '{name}'")
+            from ..exception import MissingChild
+
+            raise MissingChild(f"task {self.pathspec} has no artifact '{name}'",
+                               hint=f"its artifacts: {', '.join(sorted(self._refs())) or 'none'}")
         return DataArtifact(f"{self.pathspec}/{name}", _task=self)
 
     def __contains__(self, name: str) -> bool:
@@ -232,7 +235,7 @@ class Task(MetaflowObject):
         return Step(f"{self.flow_name}/{self.run_id}/{self.step_name}", _namespace_check=False)
 
     @property
-    def tags(self) -> List[str]:
+    def tags(self) -> Any:
         return self.parent.tags
 
 
@@ -278,7 +281,7 @@ class DataArtifact(MetaflowObject):
         return self._task
 
     @property
-    def tags(self) -> List[str]:
+    def tags(self) -> Any:
         return self._task.tags
 
 

@@ -78,7 +78,21 @@ def load(cas: ContentAddressedStore, ref: ArtifactRef, what: str = "artifact") -
             r.verify()
             raise payload_error(what, sha, "truncated")
         count, plen = _HEAD.unpack(head)
-        lens = [_LEN.unpack(r.read(_LEN.size))[0] for _ in range(count)]
+        declared = ref.get("size")
+        if declared is not None and (count * _LEN.size + plen > declared):
+            r.verify()  # lengths that cannot fit: the bytes are damaged
+            raise payload_error(what, sha, "damaged header")
+        lens = []
+        for _ in range(count):
+            raw = r.read(_LEN.size)
+            if len(raw) != _LEN.size:
+                r.verify()
+                raise payload_error(what, sha, "truncated")
+            lens.append(_LEN.unpack(raw)[0])
+        if declared is not None and 1 + _HEAD.size + count * _LEN.size + plen + sum(lens) \
+                != declared:
+            r.verify()
+            raise payload_error(what, sha, "damaged header")
         data = r.read(plen)
         bufs = []
         for n in lens:
@@ -88,5 +102,13 @@ def load(cas: ContentAddressedStore, ref: ArtifactRef, what: str = "artifact") -
         r.verify()
     try:  # pickle imports cloudpickle by itself if (and only if) the stream needs it
         return pickle.loads(data, buffers=bufs)
+    except ImportError as e:
+        from ..exception import DataError
+
+        missing = getattr(e, "name", None) or str(e)
+        raise DataError(
+            f"{what} needs module '{missing}', which this Python cannot import",
+            hint="run where the flow's own modules are importable (e.g. from the flow's "
+                 "folder), or install the package that provides it") from None
     except Exception as e:
         raise payload_error(what, sha, f"{type(e).__name__}: {e}") from None

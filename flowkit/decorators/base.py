@@ -112,8 +112,12 @@ def _defer(func: Callable, name: str, error: Exception) -> None:
 _SPEC = re.compile(r"^([A-Za-z_][\w-]*)(?::(.*))?$")
 
 
+_ARG_SPLIT = re.compile(r",(?=\s*[A-Za-z_]\w*\s*=)")
+
+
 def parse_decospec(spec: str) -> Tuple[str, Dict[str, Any]]:
-    """'batch:cpu=4,memory=8000' -> ('batch', {'cpu': 4, 'memory': 8000})."""
+    """'batch:cpu=4,memory=8000' -> ('batch', {'cpu': 4, 'memory': 8000}). Values may hold
+    commas (JSON such as vars={"A":"1","B":"2"}): a new argument starts only at `,name=`."""
     m = _SPEC.match(spec.strip())
     if not m:
         raise DecoratorSpecError(
@@ -121,9 +125,9 @@ def parse_decospec(spec: str) -> Tuple[str, Dict[str, Any]]:
             hint="write NAME or NAME:key=value,key=value, e.g. --with retry:times=2")
     name, rest = m.group(1), m.group(2)
     attrs: Dict[str, Any] = {}
-    for part in filter(None, (rest or "").split(",")):
+    for part in filter(None, _ARG_SPLIT.split(rest or "")):
         key, sep, value = part.partition("=")
-        if not sep or not key.strip():
+        if not sep or not key.strip().isidentifier():
             raise DecoratorSpecError(
                 f"malformed argument {part!r} in decorator spec {spec!r}",
                 hint="arguments are key=value pairs separated by commas")
@@ -132,8 +136,15 @@ def parse_decospec(spec: str) -> Tuple[str, Dict[str, Any]]:
 
 
 def _parse_value(text: str) -> Any:
+    """JSON first (true/false/null, numbers, lists, objects), then a Python literal, else the
+    text itself."""
     import ast
+    import json
 
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):

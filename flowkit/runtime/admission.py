@@ -27,7 +27,12 @@ class Admission:
 
     def request(self, step: str) -> Request:
         deco = find_decorator(getattr(self.flow_cls, step), "resources")
-        return deco.request if deco is not None else Request()
+        if deco is None:
+            return Request()
+        req = deco.request
+        if req.gpu and not self.gpus:  # no GPUs here: run on the CPU, as SPEC §4 says
+            return Request(req.cpu, req.memory, 0)
+        return req
 
     def too_big(self, task: PlannedTask) -> Optional[str]:
         """Why the task can never run on this machine, or None."""
@@ -49,6 +54,8 @@ class Admission:
 
     def pick(self, queue: List[PlannedTask]) -> Optional[List[PlannedTask]]:
         """Remove and return the next task (or whole gang) that may start now, if any."""
+        if self.running >= self.max_workers and not any(t.gang for t in queue):
+            return None
         for i, task in enumerate(queue):
             if task.gang is None:
                 if self.running >= self.max_workers:

@@ -109,6 +109,8 @@ class LocalExecutor:
                 try:
                     sys.stdout.flush()
                     sys.stderr.flush()
+                    if _libc is not None:
+                        _libc.fflush(None)  # what native code printf'd is in the logs too
                 finally:
                     os._exit(code)
         os.close(out_w)
@@ -176,10 +178,11 @@ class LocalExecutor:
                 self._read(sel_key.data, sel_key.fd)
         return self._reap()
 
-    def _read(self, worker: Worker, fd: int) -> bool:
-        """Read what is there; False at end of file."""
+    def _read(self, worker: Worker, fd: int, budget: int = 1 << 20) -> bool:
+        """Read what is there (at most budget bytes, so one chatty task cannot starve the
+        others); False at end of file."""
         stream = worker.fds[fd]
-        while True:
+        while budget > 0:
             try:
                 data = os.read(fd, 1 << 16)
             except BlockingIOError:
@@ -191,7 +194,9 @@ class LocalExecutor:
             if not data:
                 self._close_fd(worker, fd)
                 return False
+            budget -= len(data)
             self._emit(worker, stream, data)
+        return True
 
     def _close_fd(self, worker: Worker, fd: int) -> None:
         self._flush_partial(worker, worker.fds.pop(fd))
@@ -231,7 +236,7 @@ class LocalExecutor:
             if worker.popen is not None:
                 worker.popen.returncode = os.waitstatus_to_exitcode(status)
             for fd in list(worker.fds):  # what is left in the pipes belongs to this attempt
-                if self._read(worker, fd):  # no end of file: a grandchild holds the pipe
+                if self._read(worker, fd, budget=1 << 40):  # still open: a grandchild has it
                     self._close_fd(worker, fd)
             ended.append(worker)
         return ended

@@ -63,11 +63,24 @@ class RunOptions:
     max_num_splits: int = 100
     tags: Tuple[str, ...] = ()
     namespace: Optional[str] = None
-    launch: str = "fork"
+    launch: str = "auto"
     flow_file: str = ""
     top_args: Tuple[str, ...] = ()       # top-level CLI options a spawned `step` needs
     origin_run_id: Optional[str] = None  # resume: the run whose successful tasks are reused
     resume_step: Optional[str] = None    # resume: rerun this step and all after it
+
+
+def resolve_launch(launch: str) -> str:
+    """'auto' -> 'fork' where forking the runtime is safe, else 'spawn'. Forking a process that
+    runs threads (an imported library's pool, a client connection) can deadlock the child, and
+    macOS system libraries are not fork-safe."""
+    if launch != "auto":
+        return launch
+    import threading
+
+    if sys.platform == "darwin" or threading.active_count() > 1:
+        return "spawn"
+    return "fork"
 
 
 def system_tags(user: str) -> List[str]:
@@ -95,6 +108,7 @@ class LocalRun:
         self._retries: List[Tuple[float, PlannedTask, int, Optional[Dict[str, Any]]]] = []
         self.admission: Optional[Admission] = None
         self.cloner: Optional[Cloner] = None
+        self._next_attempt: Dict[str, Tuple[int, Optional[Dict[str, Any]]]] = {}
 
     # -- before any task --------------------------------------------------------------------
     def prepare(self, params: Dict[str, Any]) -> str:
@@ -143,6 +157,8 @@ class LocalRun:
         load_libc()
         import cloudpickle  # noqa: F401 - imported once here, not once per forked task
 
+        self.launch = resolve_launch(self.options.launch)
+
         executor = LocalExecutor(self._on_line)
         old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         self.reporter.run_started(self.flow_name, self.run_id)
@@ -154,11 +170,12 @@ class LocalRun:
         try:
             while True:
                 if not self.stopping:
+                    before = len(queue)
                     summary.tasks_cloned += self._plan(sched, queue)
-                    self._start_due_retries(executor)
-                    for task in [t for t in queue if self.admission.too_big(t)]:
+                    for task in [t for t in queue[before:] if self.admission.too_big(t)]:
                         queue.remove(task)
                         summary.tasks_failed.append(self._reject(task, sched))
+                    self._queue_due_retries(queue)
                     while not self.stopping:
                         batch = self.admission.pick(queue)
                         if not batch:
@@ -177,6 +194,11 @@ class LocalRun:
                     elif outcome == "failed":
                         summary.tasks_failed.append(worker.key)
                         self.stopping = True
+        except BaseException:
+            # a bug here, a broken stdout pipe, a full disk: never leave tasks running or the
+            # run looking alive forever
+            self._abandon(executor)
+            raise
         finally:
             for s, h in old.items():
                 signal.signal(s, h)
@@ -231,12 +253,27 @@ class LocalRun:
                 except ProcessLookupError:
                     pass
 
-    def _start_due_retries(self, executor: LocalExecutor) -> None:
+    def _abandon(self, executor: LocalExecutor) -> None:
+        executor.signal_all(signal.SIGKILL)
+        deadline = time.time() + 10
+        while executor.workers and time.time() < deadline:
+            try:
+                executor.poll(0.2)
+            except Exception:
+                break
+        try:
+            self.stores.meta.finish_run(self.flow_name, self.run_id, "failed")
+        except Exception:
+            pass
+
+    def _queue_due_retries(self, queue: List[PlannedTask]) -> None:
+        """Retries due now go to the front of the queue (admission still applies to them)."""
         now = time.time()
         due = [r for r in self._retries if r[0] <= now]
         self._retries = [r for r in self._retries if r[0] > now]
         for _, task, attempt, fallback in due:
-            self._start(task, executor, attempt, fallback)
+            self._next_attempt[task.task_id] = (attempt, fallback)
+        queue[:0] = [task for _, task, _, _ in due]
 
     def _reject(self, task: PlannedTask, sched: Scheduler) -> str:
         """Fail at once a task that can never fit on this machine."""
@@ -273,13 +310,13 @@ class LocalRun:
             max_user_code_retries=self._retry_policy(task.step)[0], fallback_exception=fallback,
             origin_run_id=self.options.origin_run_id)
 
-    def _start(self, task: PlannedTask, executor: LocalExecutor, attempt: int = 0,
-               fallback: Optional[Dict[str, Any]] = None) -> None:
+    def _start(self, task: PlannedTask, executor: LocalExecutor) -> None:
+        attempt, fallback = self._next_attempt.pop(task.task_id, (0, None))
         spec = self._spec(task, attempt, fallback)
         key = spec.pathspec
         gpus = self.admission.reserve(key, spec.step) if self.admission else []
         env = {"CUDA_VISIBLE_DEVICES": ",".join(map(str, gpus))} if gpus else {}
-        if self.options.launch == "spawn":
+        if self.launch == "spawn":
             argv = step_argv(self.options.flow_file, self.options.top_args, spec)
             worker = executor.spawn(key, argv, dict(os.environ, PYTHONUNBUFFERED="1", **env))
         else:

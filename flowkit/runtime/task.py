@@ -182,6 +182,10 @@ def run_task(flow_cls: type, graph: FlowGraph, spec: TaskSpec, stores: Stores) -
         state, inputs, frames = build_state(graph, spec, stores, flow_cls)
         flow = flow_cls._for_task(state)
         _bind_current(spec, graph, frames)
+        if spec.namespace is not None:  # --namespace: what the client sees inside the step
+            from ..client.namespace import namespace
+
+            namespace(spec.namespace)
         ctx = TaskContext(spec, flow, graph, node, stores)
         if spec.fallback_exception is not None:  # the previous attempt died; @catch records it
             return _commit_caught(flow, state, spec, node, decorators, stores,
@@ -265,7 +269,8 @@ def _bind_current(spec: TaskSpec, graph: FlowGraph, frames: List[Dict[str, Any]]
     current._bind(
         flow_name=spec.flow_name, run_id=spec.run_id, step_name=spec.step,
         task_id=spec.task_id, retry_count=spec.attempt, origin_run_id=spec.origin_run_id,
-        namespace=spec.namespace, username=spec.user, tags=list(spec.tags),
+        namespace=spec.namespace or f"user:{spec.user}", username=spec.user,
+        tags=list(spec.tags),
         parameter_names=[p.name for _, p in parameters_of(graph.flow_cls)],
     )
     gang = [f for f in frames if f["kind"] == "parallel"]
