@@ -39,6 +39,7 @@ class Current:
     def _reset(self) -> None:
         self._values = {}
         self._extensions = {}
+        self._tempdir = None
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):

@@ -53,7 +53,13 @@ def register(cli: click.Group, flow_cls: type, graph: FlowGraph) -> None:
                     text = f"<{type(value).__name__}, repr of {len(text)} characters>"
                 click.echo(f"    {name} = {text}")
         if out_file:
-            with open(out_file, "wb") as f:
-                pickle.dump(result, f, protocol=4)
+            try:
+                with open(out_file, "wb") as f:
+                    pickle.dump(result, f, protocol=4)
+            except OSError as e:
+                from ..exception import UsageError
+
+                raise UsageError(f"cannot write --file {out_file}: {e.strerror}",
+                                 hint="pass a path in an existing, writable folder") from None
             click.echo(f"Artifacts of {len(result)} task(s) written to {out_file}")
         return 0

@@ -117,15 +117,19 @@ class Runner:
                          self._flow_name(), self.settings)
 
     def _flow_name(self) -> Optional[str]:
+        """The class the file runs under __main__ (`MyFlow()`), else its last FlowSpec class."""
         import ast
 
         with open(self.flow_file, encoding="utf-8") as f:
             tree = ast.parse(f.read())
+        classes = [n.name for n in tree.body if isinstance(n, ast.ClassDef)]
         for node in tree.body:
-            if isinstance(node, ast.ClassDef) and any(
-                    getattr(b, "id", getattr(b, "attr", "")) == "FlowSpec" for b in node.bases):
-                return node.name
-        return None
+            if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test):
+                for call in ast.walk(node):
+                    if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) \
+                            and call.func.id in classes:
+                        return call.func.id
+        return classes[-1] if classes else None
 
     def run(self, **params: Any) -> RunResult:
         """Run the flow with these parameters (and run options); wait for it to end."""

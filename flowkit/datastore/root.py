@@ -45,7 +45,12 @@ def open_backend(settings: Settings, create: bool = True) -> Tuple[str, StorageB
                     f"no flowkit datastore at {root}",
                     hint="run a flow first, or point FLOWKIT_DATASTORE_SYSROOT_LOCAL (or "
                          "--datastore-root) at the folder that holds .flowkit")
-            os.makedirs(root, exist_ok=True)
+            try:
+                os.makedirs(root, exist_ok=True)
+            except OSError as e:
+                raise DatastoreError(f"cannot create the datastore {root}: {e.strerror}",
+                                     hint="point FLOWKIT_DATASTORE_SYSROOT_LOCAL (or "
+                                          "--datastore-root) at a writable folder") from None
         return kind, LocalBackend(root)
     factory = registry.lookup(registry.STORAGE_BACKENDS, kind)
     if factory is None:

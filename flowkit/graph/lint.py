@@ -299,6 +299,22 @@ def parallel_targets(graph: FlowGraph) -> Iterator[GraphProblem]:
 
 
 @rule
+def decorators_accept_their_step(graph: FlowGraph) -> Iterator[GraphProblem]:
+    """Each decorator's own check of the step it is on (its validate hook)."""
+    from ..exception import FlowkitException
+
+    if graph.flow_cls is None:
+        return
+    for node in graph:
+        for deco in getattr(getattr(graph.flow_cls, node.name, None), "decorators", []):
+            try:
+                deco.validate(graph, node)
+            except FlowkitException as e:
+                yield _at(node, "bad-decorator", f"@{deco.name} on step '{node.name}': "
+                          f"{e.message}", e.hint or f"remove @{deco.name} from this step")
+
+
+@rule
 def reserved_step_names(graph: FlowGraph) -> Iterator[GraphProblem]:
     for node in graph:
         if node.name in RESERVED_STEP_NAMES or node.name.startswith("_"):

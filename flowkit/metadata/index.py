@@ -101,15 +101,24 @@ class RunIndex:
 SNAPSHOT_EVERY = 256 << 10   # bytes of log folded since the snapshot before a new one is saved
 
 
+def _log_identity(log_path: str) -> int:
+    try:
+        return os.stat(log_path).st_ino
+    except OSError:
+        return -1
+
+
 def _load_snapshot(path: str, log_size: int) -> Tuple[int, Dict[str, RunEntry]]:
-    """(log offset, entries) saved by an earlier reader, or (0, {}) if there is none usable.
-    marshal: fast, and it loads plain data only (never code)."""
+    """(log offset, entries) saved by an earlier reader, or (0, {}) if there is none usable
+    (or it was made from another log, e.g. one since rebuilt). marshal: fast, and it loads
+    plain data only (never code)."""
     try:
         with open(path, "rb") as f:
-            offset, rows = marshal.load(f)
+            identity, offset, rows = marshal.load(f)
     except (OSError, EOFError, ValueError, TypeError):
         return 0, {}
-    if not isinstance(offset, int) or offset > log_size:
+    if identity != _log_identity(path[:-len(".snap")]) or not isinstance(offset, int) \
+            or offset > log_size:
         return 0, {}
     return offset, {row[0]: RunEntry(*row) for row in rows}
 
@@ -120,7 +129,7 @@ def _save_snapshot(path: str, offset: int, entries: Dict[str, RunEntry]) -> None
     tmp = f"{path}.tmp-{os.getpid()}-{threading.get_ident()}"
     try:
         with open(tmp, "wb") as f:
-            marshal.dump((offset, rows), f)
+            marshal.dump((_log_identity(path[:-len(".snap")]), offset, rows), f)
         os.replace(tmp, path)
     except (OSError, ValueError):
         try:

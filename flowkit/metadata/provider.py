@@ -75,8 +75,12 @@ class MetadataStore:
         self.index.append(flow, ["f", run_id, status, rec["finished_at"]])
 
     def change_tags(self, flow: str, run_id: str, remove: List[str], add: List[str]) -> None:
-        """One atomic change of a run's user tags (a replace is a remove and an add at once)."""
-        self.index.append(flow, ["t", run_id, list(remove), list(add)])
+        """One atomic change of a run's user tags (a replace is a remove and an add at once).
+        Also kept beside the run, so a rebuilt index keeps every promotion."""
+        event = ["t", run_id, list(remove), list(add)]
+        self.backend.append_line(f"{self.run_prefix(flow, run_id)}/_tags.log",
+                                 json.dumps(event, ensure_ascii=False) + "\n")
+        self.index.append(flow, event)
 
     def runs(self, flow: str) -> Dict[str, RunEntry]:
         """run_id -> RunEntry from the index (rebuilt from the run records if it is missing)."""
@@ -97,6 +101,12 @@ class MetadataStore:
             if status:
                 self.index.append(flow, ["f", run_id, status["status"],
                                          status.get("finished_at")])
+            tags = self.backend.get_or_none(f"{self.run_prefix(flow, run_id)}/_tags.log")
+            for line in (tags or b"").decode("utf-8", "replace").splitlines():
+                try:
+                    self.index.append(flow, json.loads(line))
+                except ValueError:
+                    continue
 
     def run_status(self, flow: str, run_id: str) -> Optional[Record]:
         return self._read(f"{self.run_prefix(flow, run_id)}/_status.json")

@@ -228,7 +228,12 @@ def run_task(flow_cls: type, graph: FlowGraph, spec: TaskSpec, stores: Stores) -
         commit("failed", refs, exception=exception_record(exc))
         return 1
     finally:
+        scratch = current.__dict__.get("_tempdir")
         current._reset()
+        if scratch:
+            import shutil
+
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _final_transition(transition: Optional[Dict[str, Any]], refs: Dict[str, Any], flow: Any,

@@ -188,3 +188,23 @@ def test_two_runs_of_one_flow_at_the_same_time_do_not_interfere(sysroot):
         assert run.status == "succeeded"
         assert run.artifacts("join")["values"] == [i * 10 for i in range(n)]
     assert run_ids[0] != run_ids[1]
+
+
+def test_a_step_cannot_reassign_a_class_constant(sysroot, tmp_path):
+    flow = tmp_path / "constant.py"
+    flow.write_text(
+        "from flowkit import FlowSpec, step\n\n"
+        "class ConstFlow(FlowSpec):\n"
+        "    LR = 0.1\n\n"
+        "    @step\n"
+        "    def start(self):\n"
+        "        self.LR = 0.2\n"
+        "        self.next(self.end)\n\n"
+        "    @step\n"
+        "    def end(self):\n"
+        "        pass\n\n"
+        "if __name__ == '__main__':\n"
+        "    ConstFlow()\n")
+    result = run_flow(str(flow), ["run"], sysroot)
+    assert result.returncode == 1
+    assert "'LR' is a constant of flow ConstFlow" in result.stderr, result.stderr

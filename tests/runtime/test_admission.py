@@ -81,3 +81,10 @@ def test_a_gang_starts_whole_or_not_at_all():
     assert adm.pick(list(gang)) is None        # 3 x 2 CPUs never fit beside nothing on 4 CPUs
     small = [task("end", str(i), gang=("0", 3)) for i in range(3)]
     assert len(adm.pick(small)) == 3            # a gang ignores --max-workers
+
+
+def test_gpu_requests_run_on_the_cpu_when_the_machine_has_no_gpus():
+    adm = Admission(Mixed, Request(8, 8000, 0), max_workers=16, gpus=[])
+    assert adm.too_big(task("gpu")) is None
+    assert adm.request("gpu").gpu == 0
+    assert adm.reserve("a", "gpu") == []
