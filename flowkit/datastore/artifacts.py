@@ -62,6 +62,17 @@ def store(cas: ContentAddressedStore, value: Any, name: str = "", step: str = ""
     return {"sha": sha, "size": size, "type": type_name(value), "enc": enc}
 
 
+def _writable_buffer(n: int) -> Any:
+    """Memory an unpickled object (a numpy array...) adopts. Large ones are anonymous mappings:
+    the kernel hands out zero pages as they are first written, where bytearray(n) would first
+    fill all n bytes with zeros — a whole extra pass over memory."""
+    if n >= (1 << 20):
+        import mmap
+
+        return mmap.mmap(-1, n)
+    return bytearray(n)
+
+
 def load(cas: ContentAddressedStore, ref: ArtifactRef, what: str = "artifact") -> Any:
     sha = ref["sha"]
     with cas.open(sha, what) as r:
@@ -96,7 +107,7 @@ def load(cas: ContentAddressedStore, ref: ArtifactRef, what: str = "artifact") -
         data = r.read(plen)
         bufs = []
         for n in lens:
-            buf = bytearray(n)
+            buf = _writable_buffer(n)
             r.readinto(buf)
             bufs.append(buf)
         r.verify()
