@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..current import Parallel, current
-from ..datastore.artifacts import ArtifactRef, load, store, type_name
-from ..datastore.cas import ContentAddressedStore
+from ..datastore.artifacts import ArtifactRef, encode, load, store, type_name
+from ..datastore.cas import ContentAddressedStore, hash_buffers
 from ..decorators.base import find_decorator
 from ..exception import FlowkitException, StepRuntimeError
 from ..flowspec import _IMMUTABLE, FlowSpec, Inputs, TaskState
@@ -133,9 +133,16 @@ def persist(flow: FlowSpec, state: TaskState, cas: ContentAddressedStore,
     refs = dict(state.refs)
     for name, value in flow._new_artifacts().items():
         loaded = state.loaded.get(name)
-        if loaded is not None and loaded[0] is value and isinstance(value, _IMMUTABLE):
-            refs[name] = loaded[1]
-            continue
+        if loaded is not None and loaded[0] is value:
+            if isinstance(value, _IMMUTABLE):
+                refs[name] = loaded[1]
+                continue
+            # read, perhaps changed in place: encode and hash it, but write only if it changed
+            enc, buffers = encode(value, name, step)
+            sha, _ = hash_buffers(buffers)
+            if sha == loaded[1]["sha"]:
+                refs[name] = loaded[1]
+                continue
         refs[name] = store(cas, value, name, step)
     return refs
 

@@ -101,3 +101,33 @@ def test_logs_and_dump_commands_show_what_a_task_printed_and_stored(sysroot):
     data = pickle.load(open(out, "rb"))
     assert len(data) == 4
     assert sorted(v["result"] for v in data.values()) == [1, 4, 9, 16]
+
+
+def test_an_artifact_changed_in_place_is_stored_anew_and_one_only_read_is_not(sysroot, tmp_path):
+    flow = tmp_path / "inplace.py"
+    flow.write_text(
+        "from flowkit import FlowSpec, step\n\n"
+        "class InPlaceFlow(FlowSpec):\n"
+        "    @step\n"
+        "    def start(self):\n"
+        "        self.kept = [1, 2, 3]\n"
+        "        self.changed = [1, 2, 3]\n"
+        "        self.next(self.middle)\n\n"
+        "    @step\n"
+        "    def middle(self):\n"
+        "        self.total = sum(self.kept)\n"
+        "        self.changed.append(4)\n"
+        "        self.next(self.end)\n\n"
+        "    @step\n"
+        "    def end(self):\n"
+        "        pass\n\n"
+        "if __name__ == '__main__':\n"
+        "    InPlaceFlow()\n")
+    result = run_flow(str(flow), ["run"], sysroot)
+    assert result.returncode == 0, result.output
+    run = StoredRun(sysroot, "InPlaceFlow", result.run_id)
+    start = run.task_record("start", run.task_ids("start")[0])["artifacts"]
+    middle = run.task_record("middle", run.task_ids("middle")[0])["artifacts"]
+    assert middle["kept"] == start["kept"]
+    assert middle["changed"]["sha"] != start["changed"]["sha"]
+    assert run.artifacts("end")["changed"] == [1, 2, 3, 4]
