@@ -5,8 +5,9 @@ For each framework and each size (default 200 and 10,000 runs) the script:
 
 1. runs one real flow (`start` sets `x`, `end` sets `y`) with the tag `prod-ready`;
 2. adds N-1 older runs cheaply by writing each framework's own per-run listing records
-   (flowkit: the run record, status record and run-index events; Metaflow: the run's
-   `_meta/_self.json`, which its local metadata provider lists). Every 100th added run is
+   (flowkit: the run record and its creation event as `new_run` writes them, then the real
+   `finish_run`, which also keeps the index snapshot current as real runs do; Metaflow: the
+   run's `_meta/_self.json`, which its local metadata provider lists). Every 100th added run is
    tagged `prod-ready`. The newest run is the real one, so both clients find the latest
    successful run without scanning;
 3. in a fresh interpreter, times `import`, then each operation once cold and 5 times warm:
@@ -29,7 +30,7 @@ import sys
 import tempfile
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from bench_env import REPO, env_for
 
 FLOW = """from {fw} import FlowSpec, step
 
@@ -77,18 +78,6 @@ print("RESULT " + json.dumps(res))
 """
 
 
-def env_for(fw: str, root: str) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("FLOWKIT_", "METAFLOW_")) and k != "PYTHONDONTWRITEBYTECODE"}
-    prefix = "FLOWKIT" if fw == "flowkit" else "METAFLOW"
-    env[f"{prefix}_DATASTORE_SYSROOT_LOCAL"] = root
-    env[f"{prefix}_HOME"] = os.path.join(root, "home")
-    env["USER"] = "bench"
-    if fw == "flowkit":
-        env["PYTHONPATH"] = REPO + os.pathsep + env.get("PYTHONPATH", "")
-    return env
-
-
 def real_run(fw: str, root: str) -> str:
     flow = os.path.join(root, "flow.py")
     with open(flow, "w") as f:
@@ -110,19 +99,15 @@ def add_flowkit_runs(root: str, real_id: str, n: int) -> None:
     backend = LocalBackend(os.path.join(root, ".flowkit"))
     meta = MetadataStore(backend)
     real = meta.run_record("ClientBenchFlow", real_id)
-    lines = []
     for k in range(1, n):
         run_id = str(int(real_id) - k)
         tags = ["prod-ready"] if k % 100 == 0 else []
         rec = dict(real, run_id=run_id, tags=tags, created_at=real["created_at"] - k)
-        prefix = f"ClientBenchFlow/runs/{run_id}"
-        backend.put(f"{prefix}/_run.json", [_dumps(rec)])
-        backend.put(f"{prefix}/_status.json",
-                    [_dumps({"status": "succeeded", "finished_at": rec["created_at"] + 1})])
-        lines.append(json.dumps(["c", run_id, "bench", rec["created_at"], tags,
-                                 real["system_tags"]]))
-        lines.append(json.dumps(["f", run_id, "succeeded", rec["created_at"] + 1]))
-    backend.append_line(meta.index.key("ClientBenchFlow"), "\n".join(lines) + "\n")
+        backend.put(f"ClientBenchFlow/runs/{run_id}/_run.json", [_dumps(rec)])
+        # what new_run records (with an id of our choosing), then the real finish_run
+        meta.index.append("ClientBenchFlow", ["c", run_id, "bench", rec["created_at"], tags,
+                                              real["system_tags"]])
+        meta.finish_run("ClientBenchFlow", run_id, "succeeded")
 
 
 def add_metaflow_runs(root: str, real_id: str, n: int) -> None:

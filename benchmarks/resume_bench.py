@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from bench_env import env_for
 
 FLOW = """import os
 from {fw} import FlowSpec, step
@@ -58,16 +58,9 @@ if __name__ == "__main__":
 """
 
 
-def env_for(fw: str, root: str, fail: bool) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("FLOWKIT_", "METAFLOW_")) and k not in ("FAIL",
-                                                                        "PYTHONDONTWRITEBYTECODE")}
-    prefix = "FLOWKIT" if fw == "flowkit" else "METAFLOW"
-    env[f"{prefix}_DATASTORE_SYSROOT_LOCAL"] = root
-    env[f"{prefix}_HOME"] = os.path.join(root, "home")
-    env["USER"] = "bench"
-    if fw == "flowkit":
-        env["PYTHONPATH"] = REPO + os.pathsep + env.get("PYTHONPATH", "")
+def env_with(fw: str, root: str, fail: bool) -> dict:
+    env = env_for(fw, root)
+    env.pop("FAIL", None)
     if fail:
         env["FAIL"] = "s4"
     return env
@@ -78,12 +71,12 @@ def once(fw: str, tmp: str) -> float:
     flow = os.path.join(root, "flow.py")
     with open(flow, "w") as f:
         f.write(FLOW.format(fw=fw))
-    first = subprocess.run([sys.executable, flow, "run"], env=env_for(fw, root, True),
+    first = subprocess.run([sys.executable, flow, "run"], env=env_with(fw, root, True),
                            capture_output=True, text=True, cwd=root, timeout=600)
     if first.returncode == 0:
         raise RuntimeError(f"{fw}: the first run should have failed")
     t = time.perf_counter()
-    resumed = subprocess.run([sys.executable, flow, "resume"], env=env_for(fw, root, False),
+    resumed = subprocess.run([sys.executable, flow, "resume"], env=env_with(fw, root, False),
                              capture_output=True, text=True, cwd=root, timeout=600)
     elapsed = time.perf_counter() - t
     if resumed.returncode != 0 or "x = 4" not in resumed.stdout + resumed.stderr:

@@ -94,6 +94,21 @@ class RunIndex:
             self._cache[flow] = (offset, entries)
             return entries
 
+    def refresh_snapshot(self, flow: str) -> None:
+        """Writers call this after appending: once the log has grown SNAPSHOT_EVERY bytes past
+        the last snapshot, fold it (which saves a new one), so readers rarely fold much."""
+        path = self.backend.local_path(self.key(flow))
+        if path is None:
+            return
+        try:
+            size = os.path.getsize(path)
+            with open(path + ".snapoff") as f:
+                covered = int(f.read().strip() or 0)
+        except (OSError, ValueError):
+            covered = 0
+        if size - covered > SNAPSHOT_EVERY:
+            self.runs(flow)
+
     def get(self, flow: str, run_id: str) -> Optional[RunEntry]:
         return self.runs(flow).get(run_id)
 
@@ -113,8 +128,8 @@ def _load_snapshot(path: str, log_size: int) -> Tuple[int, Dict[str, RunEntry]]:
     (or it was made from another log, e.g. one since rebuilt). marshal: fast, and it loads
     plain data only (never code)."""
     try:
-        with open(path, "rb") as f:
-            identity, offset, rows = marshal.load(f)
+        with open(path, "rb") as f:   # loads(read()): marshal.load on a file reads piecemeal
+            identity, offset, rows = marshal.loads(f.read())
     except (OSError, EOFError, ValueError, TypeError):
         return 0, {}
     if identity != _log_identity(path[:-len(".snap")]) or not isinstance(offset, int) \
@@ -131,6 +146,9 @@ def _save_snapshot(path: str, offset: int, entries: Dict[str, RunEntry]) -> None
         with open(tmp, "wb") as f:
             marshal.dump((_log_identity(path[:-len(".snap")]), offset, rows), f)
         os.replace(tmp, path)
+        with open(tmp, "w") as f:   # how far the snapshot reaches, cheap for writers to read
+            f.write(str(offset))
+        os.replace(tmp, path + "off")
     except (OSError, ValueError):
         try:
             os.unlink(tmp)

@@ -73,6 +73,7 @@ class MetadataStore:
         rec = dict(extra, status=status, finished_at=time.time())
         self.backend.put(f"{self.run_prefix(flow, run_id)}/_status.json", [_dumps(rec)])
         self.index.append(flow, ["f", run_id, status, rec["finished_at"]])
+        self.index.refresh_snapshot(flow)
 
     def change_tags(self, flow: str, run_id: str, remove: List[str], add: List[str]) -> None:
         """One atomic change of a run's user tags (a replace is a remove and an add at once).
