@@ -31,6 +31,7 @@ class Settings:
     default_metadata: str = "local"
     user: str = "unknown"
     s3_endpoint_url: Optional[str] = None
+    s3_retry_count: int = 7            # attempts per S3 request (throttling, 5xx, lost links)
     batch_job_queue: Optional[str] = None
     batch_container_image: Optional[str] = None
     ecs_s3_access_iam_role: Optional[str] = None
@@ -60,6 +61,7 @@ _KEYS = {
     "DEFAULT_METADATA": "default_metadata",
     "USER": "user",
     "S3_ENDPOINT_URL": "s3_endpoint_url",
+    "S3_RETRY_COUNT": "s3_retry_count",
     "BATCH_JOB_QUEUE": "batch_job_queue",
     "BATCH_CONTAINER_IMAGE": "batch_container_image",
     "ECS_S3_ACCESS_IAM_ROLE": "ecs_s3_access_iam_role",
@@ -117,6 +119,12 @@ def load_settings(
             values[attr] = env[key]
         elif key in from_file:
             values[attr] = str(from_file[key])
+    if "s3_retry_count" in values:
+        try:
+            values["s3_retry_count"] = max(1, int(values["s3_retry_count"]))
+        except ValueError:
+            raise UsageError(f"FLOWKIT_S3_RETRY_COUNT must be a whole number, got "
+                             f"{values['s3_retry_count']!r}") from None
     if "retry_delay_scale" in values:
         try:
             values["retry_delay_scale"] = float(values["retry_delay_scale"])

@@ -52,6 +52,11 @@ class StorageBackend:
     def delete(self, key: str) -> None:
         raise NotImplementedError
 
+    def list_keys(self, prefix: str, start_after: Optional[str] = None) -> Iterator[str]:
+        """Every object under prefix (recursively), as paths relative to it, in sorted order,
+        those after start_after only."""
+        raise NotImplementedError
+
     def local_path(self, key: str) -> Optional[str]:
         """A filesystem path for key when the backend has one (lets readers mmap/readinto)."""
         return None

@@ -184,6 +184,9 @@ class PayloadReader:
         return value
 
     def _remaining(self) -> Optional[int]:
+        remaining = getattr(self._f, "remaining", None)   # streams that know (S3 objects)
+        if remaining is not None:
+            return remaining()
         try:
             import os
 

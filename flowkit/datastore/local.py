@@ -97,6 +97,16 @@ class LocalBackend(StorageBackend):
         except FileNotFoundError:
             pass
 
+    def list_keys(self, prefix: str, start_after: Optional[str] = None) -> Iterator[str]:
+        base = self._path(prefix.rstrip("/"))
+        names = []
+        for folder, _, files in os.walk(base):
+            for name in files:
+                if not name.startswith(".tmp-"):
+                    names.append(os.path.relpath(os.path.join(folder, name), base)
+                                 .replace(os.sep, "/"))
+        return iter(sorted(n for n in names if start_after is None or n > start_after))
+
     def local_path(self, key: str) -> Optional[str]:
         return self._path(key)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
-from typing import BinaryIO, Dict, Iterator
+from typing import BinaryIO, Dict, Iterator, Optional
 
 from .backend import Chunks, StorageBackend
 
@@ -45,6 +45,11 @@ class MemoryBackend(StorageBackend):
             if key.startswith(prefix):
                 names.add(key[len(prefix):].split("/", 1)[0])
         return iter(names)
+
+    def list_keys(self, prefix: str, start_after: Optional[str] = None) -> Iterator[str]:
+        base = prefix.rstrip("/") + "/"
+        names = sorted(k[len(base):] for k in list(self._objects) if k.startswith(base))
+        return iter([n for n in names if start_after is None or n > start_after])
 
     def delete(self, key: str) -> None:
         with self._lock:

@@ -22,6 +22,8 @@ import json
 import marshal
 import os
 import threading
+import time
+import uuid
 from typing import Dict, List, Optional, Tuple
 
 from ..datastore.backend import StorageBackend
@@ -55,6 +57,8 @@ class RunIndex:
     def __init__(self, backend: StorageBackend) -> None:
         self.backend = backend
         self._cache: Dict[str, Tuple[int, Dict[str, RunEntry]]] = {}
+        self._objects: Dict[str, Tuple[int, set, Dict[str, RunEntry]]] = {}
+        self._folded: Dict[str, int] = {}
         self._lock = threading.Lock()
 
     @staticmethod
@@ -63,7 +67,13 @@ class RunIndex:
 
     def append(self, flow: str, event: list) -> None:
         line = json.dumps(event, separators=(",", ":"), ensure_ascii=False) + "\n"
-        self.backend.append_line(self.key(flow), line)
+        if self.backend.local_path(self.key(flow)) is not None:
+            self.backend.append_line(self.key(flow), line)
+            return
+        # object stores cannot append: each event is its own object, named so that listing
+        # returns them in time order, and unique so that no writer overwrites another
+        name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:12]}.json"
+        self.backend.put(f"{flow}/index/events/{name}", [line.encode("utf-8")])
 
     # -- reading ----------------------------------------------------------------------------
     def runs(self, flow: str) -> Dict[str, RunEntry]:
@@ -71,10 +81,7 @@ class RunIndex:
         path = self.backend.local_path(self.key(flow))
         with self._lock:
             if path is None:
-                data = self.backend.get_or_none(self.key(flow)) or b""
-                entries: Dict[str, RunEntry] = {}
-                _fold(entries, data)
-                return entries
+                return self._object_runs(flow)
             try:
                 size = os.path.getsize(path)
             except OSError:
@@ -94,11 +101,58 @@ class RunIndex:
             self._cache[flow] = (offset, entries)
             return entries
 
+    # -- object stores (S3): events are objects ----------------------------------------------
+    def _object_runs(self, flow: str) -> Dict[str, RunEntry]:
+        """Fold the event objects listed since the last call. Listing restarts a little before
+        the newest event seen (RELIST_NS), because a slow writer's event may appear after a
+        later-named one; events already folded are skipped by name."""
+        cached = self._objects.get(flow)
+        if cached is None:
+            cached = self._load_object_snapshot(flow)
+        newest, seen, entries = cached
+        start = f"{max(0, newest - RELIST_NS):020d}" if newest else None
+        fresh = [k for k in self.backend.list_keys(f"{flow}/index/events", start)
+                 if k not in seen]
+        if fresh:
+            for key, data in zip(fresh, _get_many(self.backend, [f"{flow}/index/events/{k}"
+                                                                 for k in fresh])):
+                _fold(entries, data or b"")
+            seen.update(fresh)
+            newest = max(newest, max(int(k.split("-", 1)[0]) for k in fresh))
+            cutoff = f"{max(0, newest - RELIST_NS):020d}"
+            seen = {k for k in seen if k >= cutoff}
+        self._objects[flow] = (newest, seen, entries)
+        self._folded[flow] = self._folded.get(flow, 0) + len(fresh)
+        return entries
+
+    def _load_object_snapshot(self, flow: str) -> Tuple[int, set, Dict[str, RunEntry]]:
+        data = self.backend.get_or_none(f"{flow}/index/snapshot.json")
+        if not data:
+            return 0, set(), {}
+        try:
+            snap = json.loads(data)
+            entries = {row[0]: RunEntry(*row) for row in snap["rows"]}
+            return int(snap["newest"]), set(snap["seen"]), entries
+        except (ValueError, KeyError, TypeError):
+            return 0, set(), {}
+
+    def _save_object_snapshot(self, flow: str) -> None:
+        newest, seen, entries = self._objects[flow]
+        rows = [(e.run_id, e.user, e.created_at, e.tags, e.system_tags, e.status, e.finished_at)
+                for e in entries.values()]
+        body = json.dumps({"newest": newest, "seen": sorted(seen), "rows": rows})
+        self.backend.put(f"{flow}/index/snapshot.json", [body.encode("utf-8")])
+        self._folded[flow] = 0
+
     def refresh_snapshot(self, flow: str) -> None:
         """Writers call this after appending: once the log has grown SNAPSHOT_EVERY bytes past
         the last snapshot, fold it (which saves a new one), so readers rarely fold much."""
         path = self.backend.local_path(self.key(flow))
         if path is None:
+            with self._lock:
+                self._object_runs(flow)
+                if self._folded.get(flow, 0) >= SNAPSHOT_EVENTS:
+                    self._save_object_snapshot(flow)
             return
         try:
             size = os.path.getsize(path)
@@ -114,6 +168,18 @@ class RunIndex:
 
 
 SNAPSHOT_EVERY = 256 << 10   # bytes of log folded since the snapshot before a new one is saved
+SNAPSHOT_EVENTS = 500        # object stores: events folded since the snapshot before a new one
+RELIST_NS = 120 * 10**9      # object stores: how far back each listing looks again
+
+
+def _get_many(backend: StorageBackend, keys: List[str]) -> List[Optional[bytes]]:
+    """GET small objects, several at a time (object stores answer slowly, one by one)."""
+    if len(keys) < 4:
+        return [backend.get_or_none(k) for k in keys]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(16) as pool:
+        return list(pool.map(backend.get_or_none, keys))
 
 
 def _log_identity(log_path: str) -> int:

@@ -79,8 +79,9 @@ class MetadataStore:
         """One atomic change of a run's user tags (a replace is a remove and an add at once).
         Also kept beside the run, so a rebuilt index keeps every promotion."""
         event = ["t", run_id, list(remove), list(add)]
-        self.backend.append_line(f"{self.run_prefix(flow, run_id)}/_tags.log",
-                                 json.dumps(event, ensure_ascii=False) + "\n")
+        tags_log = f"{self.run_prefix(flow, run_id)}/_tags.log"
+        if self.backend.local_path(tags_log) is not None:  # object stores keep events as objects
+            self.backend.append_line(tags_log, json.dumps(event, ensure_ascii=False) + "\n")
         self.index.append(flow, event)
 
     def runs(self, flow: str) -> Dict[str, RunEntry]:
@@ -118,7 +119,7 @@ class MetadataStore:
 
     def flows(self) -> List[str]:
         return sorted(n for n in self.backend.list("") if n not in ("data",)
-                      and not n.startswith(".") and self.backend.exists(n + "/runs"))
+                      and not n.startswith(".") and any(True for _ in self.backend.list(n + "/runs")))
 
     # -- steps and tasks --------------------------------------------------------------------
     def steps(self, flow: str, run_id: str) -> List[str]:

@@ -1,5 +1,18 @@
-"""AWS plugin for flowkit: the S3 datastore, AWS Batch and Step Functions (arriving issue by issue).
+"""AWS plugin for flowkit: the S3 datastore (AWS Batch and Step Functions arrive later).
 
-Nothing here imports boto3 at import time; each backend imports it inside the function that
-needs it.
+Registered through the entry point group ``flowkit.plugins``; nothing here imports boto3 until
+an S3 datastore is actually opened.
 """
+
+from typing import Any
+
+
+def register(registry: Any) -> None:
+    """Add this plugin's entries to flowkit's registry tables."""
+
+    def s3(settings: Any) -> Any:
+        from .s3 import make_backend
+
+        return make_backend(settings)
+
+    registry.STORAGE_BACKENDS["s3"] = s3
