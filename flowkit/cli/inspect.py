@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ..graph.lint import lint_graph
-from ..graph.parse import FOREACH, JOIN, PARALLEL, SPLIT, SWITCH, FlowGraph
+from ..graph.parse import FOREACH, PARALLEL, SPLIT, SWITCH, FlowGraph
 from ..exception import GraphError
 
 

@@ -12,7 +12,7 @@ import click
 from ..client.tags import validate_tags
 from ..exception import ParameterError, UsageError
 from ..graph.parse import FlowGraph
-from ..parameters import Parameter, ParameterContext, parameters_of
+from ..parameters import ParameterContext, parameters_of
 from ..runtime.run import LocalRun, Reporter, RunOptions, RunSummary
 from .inspect import ensure_valid
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple
 
 from ..exception import GraphError, GraphProblem
-from .parse import END, FOREACH, JOIN, PARALLEL, SPLIT, SWITCH, FlowGraph, StepNode, display_path
+from .parse import END, FOREACH, PARALLEL, SPLIT, SWITCH, FlowGraph, StepNode, display_path
 
 # Names a step or parameter may not take: they are attributes every flow already has, or words
 # of the command line.

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-from ..graph.parse import FOREACH, JOIN, PARALLEL, SPLIT, FlowGraph
+from ..graph.parse import FOREACH, PARALLEL, SPLIT, FlowGraph
 
 Frame = Dict[str, Any]
 PARAMS_STEP, PARAMS_TASK = "_parameters", "0"

@@ -9,7 +9,6 @@ read as a success: the commit record is the last write.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 import traceback
@@ -22,12 +21,11 @@ from ..datastore.cas import ContentAddressedStore, hash_buffers
 from ..decorators.base import find_decorator
 from ..exception import FlowkitException, StepRuntimeError
 from ..flowspec import _IMMUTABLE, FlowSpec, Inputs, TaskState
-from ..graph.parse import END, JOIN, FlowGraph
+from ..graph.parse import END, FlowGraph
 from ..metadata.provider import MetadataStore
 from ..parameters import parameters_of
 from .scheduler import PARAMS_STEP, PARAMS_TASK, child_frames
 
-_FLOWKIT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @dataclass(frozen=True)
@@ -151,16 +149,22 @@ def exception_record(exc: BaseException) -> Dict[str, Any]:
     return {"type": type_name(exc), "message": str(exc), "traceback": user_traceback(exc)}
 
 
+def _is_ours(frame: Any) -> bool:
+    name = frame.f_globals.get("__name__", "") or ""
+    return name == "flowkit" or name.startswith(("flowkit.", "flowkit_"))
+
+
 def user_traceback(exc: BaseException) -> str:
-    """The traceback with flowkit's own frames removed: what the user needs to fix their step."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if not os.path.abspath(f.filename).startswith(_FLOWKIT_DIR + os.sep)]
-    text = "".join(traceback.format_list(frames))
+    """The traceback with flowkit's (and its plugins') frames removed: what the user needs to
+    fix their step. A flowkit error with no user frame left is its message alone."""
+    summary = traceback.StackSummary.extract(
+        (f, line) for f, line in traceback.walk_tb(exc.__traceback__) if not _is_ours(f))
+    text = "".join(summary.format())
     if isinstance(exc, FlowkitException):
         tail = exc.render()
     else:
         tail = "".join(traceback.format_exception_only(type(exc), exc)).rstrip()
-    if not frames:
+    if not summary:
         return tail
     return "Traceback (most recent call last):\n" + text + tail
 
@@ -232,7 +236,10 @@ def run_task(flow_cls: type, graph: FlowGraph, spec: TaskSpec, stores: Stores) -
                 refs = persist(flow, state, stores.cas, spec.step)
             except Exception:
                 refs = dict(state.refs)
-        commit("failed", refs, exception=exception_record(exc))
+        try:
+            commit("failed", refs, exception=exception_record(exc))
+        except FlowkitException as again:  # e.g. the datastore is unreachable: say so plainly
+            sys.stderr.write(f"the failure could not be recorded: {again.render()}\n")
         return 1
     finally:
         scratch = current.__dict__.get("_tempdir")

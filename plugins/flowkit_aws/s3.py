@@ -85,14 +85,13 @@ class S3Backend(StorageBackend):
     def _call(self, what: str, fn: Any, **kwargs: Any) -> Any:
         """One S3 call, retried on dropped connections; clear errors for the rest."""
         from botocore.exceptions import (ClientError, ConnectionError as BotoConnectionError,
-                                         EndpointConnectionError, ReadTimeoutError)
+                                         HTTPClientError)
 
         try:  # botocore retries throttling, 5xx and lost connections (adaptive backoff)
             return fn(**kwargs)
         except ClientError:
             raise
-        except (EndpointConnectionError, BotoConnectionError, ReadTimeoutError,
-                ConnectionError) as e:
+        except (BotoConnectionError, HTTPClientError, ConnectionError) as e:
             raise DatastoreError(
                 f"cannot reach S3 at {self.endpoint_url or 'the AWS endpoint'} "
                 f"({what} {self.root}): {e}",
