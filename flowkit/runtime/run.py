@@ -157,6 +157,10 @@ class LocalRun:
         load_libc()
         import cloudpickle  # noqa: F401 - imported once here, not once per forked task
 
+        warm = getattr(self.backend, "warm_up", None)   # e.g. S3: load SDK models before forking
+        if warm is not None:
+            warm()
+
         self.launch = resolve_launch(self.options.launch)
 
         executor = LocalExecutor(self._on_line)

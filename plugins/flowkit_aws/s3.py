@@ -26,8 +26,11 @@ from flowkit.exception import DatastoreError, UsageError
 
 PART = 16 << 20          # multipart part size and ranged-GET size
 MULTIPART_MIN = 32 << 20
-PARALLEL = 4             # parts in flight: memory beyond the value is about PARALLEL x PART
+PARALLEL = 6             # parts in flight: memory beyond the value is about PARALLEL x PART
 ATTEMPTS = 5
+
+
+_SESSION: Any = None
 
 
 def _boto3() -> Any:
@@ -74,10 +77,18 @@ class S3Backend(StorageBackend):
                                              "mode": "adaptive"},
                                     max_pool_connections=PARALLEL * 2, connect_timeout=10,
                                     read_timeout=60)
-                    self._client = boto3.session.Session().client(
-                        "s3", endpoint_url=self.endpoint_url, config=config)
+                    global _SESSION
+                    if _SESSION is None:  # made once; forked tasks reuse its loaded models
+                        _SESSION = boto3.session.Session()
+                    self._client = _SESSION.client("s3", endpoint_url=self.endpoint_url,
+                                                   config=config)
                     self._pid = os.getpid()
         return self._client
+
+    def warm_up(self) -> None:
+        """Load the SDK and its service model now (the runtime calls this before forking, so
+        every task starts with them loaded and only opens its own connections)."""
+        self.client
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key

@@ -86,7 +86,7 @@ def test_a_large_artifact_round_trips_through_s3_with_bounded_memory(s3_root, sy
         "class BigS3Flow(FlowSpec):\n"
         "    @step\n"
         "    def start(self):\n"
-        "        self.blob = os.urandom(96 << 20)\n"
+        "        self.blob = os.urandom(192 << 20)\n"
         "        self.digest = hash(self.blob)\n"
         "        self.next(self.end)\n\n"
         "    @step\n"
@@ -101,8 +101,9 @@ def test_a_large_artifact_round_trips_through_s3_with_bounded_memory(s3_root, sy
     proc.returncode = os.waitstatus_to_exitcode(status)
     assert proc.returncode == 0, out
     peak_mb = usage.ru_maxrss / 1024
-    # the value once, the interpreter with boto3 (~100 MB), and a bounded set of parts
-    assert peak_mb < 96 + 100 + 2 * 4 * 16 + 40, peak_mb
+    # the value once, the interpreter with boto3 (~100 MB) and a bounded set of parts in
+    # flight: well under two copies of the value
+    assert peak_mb < 192 * 1.5 + 150, peak_mb
 
 
 def test_an_unreachable_endpoint_is_a_clear_error(sysroot, s3_root):
