@@ -249,6 +249,8 @@ class _S3Reader(io.RawIOBase):
     def __init__(self, backend: S3Backend, key: str, size: int) -> None:
         self.backend, self.key, self.length = backend, key, size
         self.pos = 0
+        # fewer, larger ranges for large objects (a request costs more than its bytes)
+        self.part = min(max(PART, size // 16), 4 * PART)
         self._pool: Optional[ThreadPoolExecutor] = None
         self._ahead: Dict[int, Any] = {}
         self._chunk: Tuple[int, bytes] = (-1, b"")
@@ -257,7 +259,7 @@ class _S3Reader(io.RawIOBase):
         return True
 
     def _fetch(self, start: int) -> bytes:
-        end = min(start + PART, self.length) - 1
+        end = min(start + self.part, self.length) - 1
         for attempt in range(ATTEMPTS):
             try:
                 res = self.backend._call("read", self.backend.client.get_object,
@@ -282,7 +284,7 @@ class _S3Reader(io.RawIOBase):
         else:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(PARALLEL)
-            for ahead in range(start, min(start + PART * PARALLEL, self.length), PART):
+            for ahead in range(start, min(start + self.part * PARALLEL, self.length), self.part):
                 if ahead not in self._ahead:
                     self._ahead[ahead] = self._pool.submit(self._fetch, ahead)
             data = self._ahead.pop(start).result()
@@ -293,7 +295,7 @@ class _S3Reader(io.RawIOBase):
         if self.pos >= self.length:
             return 0
         mv = memoryview(b).cast("B")
-        start = self.pos - self.pos % PART
+        start = self.pos - self.pos % self.part
         data = self._part(start)
         off = self.pos - start
         n = min(len(mv), len(data) - off)

@@ -56,6 +56,24 @@ print(json.dumps(out))
     assert not os.path.exists(os.path.join(sysroot, ".flowkit")), "nothing was written locally"
 
 
+def test_retry_catch_and_logs_of_every_attempt_work_on_s3(s3_root, sysroot):
+    url, env = s3_root
+    flaky = run_flow(flow_path("runtime", "flaky.py"), ["run"], sysroot, env=env)
+    assert flaky.returncode == 0, flaky.output
+    caught = run_flow(flow_path("decorators", "catching.py"), ["run"], sysroot, env=env)
+    assert caught.returncode == 0, caught.output
+    got = client(env, """
+task = Flow("FlakyFlow").latest_run["flaky"].task
+fragile = Flow("CatchingFlow").latest_run["fragile"].task
+print(json.dumps({"on": task.data.succeeded_on,
+                  "logs": [[t for _, t in task.loglines("stdout", attempt=a)] for a in range(3)],
+                  "caught": [fragile.successful, fragile.exception.type]}))
+""")
+    assert got["on"] == 2
+    assert got["logs"] == [["attempt 0"], ["attempt 1"], ["attempt 2"]]
+    assert got["caught"] == [True, "KeyError"]
+
+
 def test_tags_and_resume_work_on_s3(s3_root, sysroot):
     url, env = s3_root
     flow = flow_path("resume", "resumable.py")
