@@ -104,7 +104,7 @@ def test_a_large_artifact_round_trips_through_s3_with_bounded_memory(s3_root, sy
         "class BigS3Flow(FlowSpec):\n"
         "    @step\n"
         "    def start(self):\n"
-        "        self.blob = os.urandom(192 << 20)\n"
+        "        self.blob = os.urandom(384 << 20)\n"
         "        self.digest = hash(self.blob)\n"
         "        self.next(self.end)\n\n"
         "    @step\n"
@@ -119,9 +119,10 @@ def test_a_large_artifact_round_trips_through_s3_with_bounded_memory(s3_root, sy
     proc.returncode = os.waitstatus_to_exitcode(status)
     assert proc.returncode == 0, out
     peak_mb = usage.ru_maxrss / 1024
-    # the value once, the interpreter with boto3 (~100 MB) and a bounded set of parts in
-    # flight: well under two copies of the value
-    assert peak_mb < 192 * 1.5 + 150, peak_mb
+    # the value once, plus a constant: the interpreter with boto3 (~100 MB) and the parts in
+    # flight (6 x 16 MB, briefly twice over inside the SDK); two copies of the value would
+    # already be 868 MB
+    assert peak_mb < 384 + 350, peak_mb
 
 
 def test_an_unreachable_endpoint_is_a_clear_error(sysroot, s3_root):
