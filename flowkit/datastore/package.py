@@ -10,7 +10,7 @@ import io
 import os
 from typing import Iterator, Tuple
 
-from .cas import ContentAddressedStore, hash_buffers
+from .cas import ContentAddressedStore
 
 SKIP_DIRS = {"__pycache__", ".git", ".hg", ".svn", ".flowkit", ".metaflow", "node_modules",
              ".venv", "venv", ".tox", ".mypy_cache", ".pytest_cache", "build", "dist"}
@@ -58,6 +58,3 @@ def store_package(cas: ContentAddressedStore, flow_file: str) -> Tuple[str, int]
     sha, size, _ = cas.put([b"b", data])
     return sha, size
 
-
-def package_sha(flow_file: str) -> str:
-    return hash_buffers([b"b", build_package(flow_file)])[0]

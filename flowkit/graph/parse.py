@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from ..exception import FlowDefinitionError, Location
+from ..exception import FlowDefinitionError
 
 # Node types, named as in Metaflow so that tools reading `output-raw` feel at home.
 LINEAR, SPLIT, FOREACH, SWITCH, PARALLEL, JOIN, END = (
@@ -347,9 +347,3 @@ def _annotate_splits(graph: FlowGraph) -> None:
             for target in node.out_funcs:
                 stack.append((target, inner, inner_depth))
 
-
-def step_location(graph: FlowGraph, step: str) -> Location:
-    node = graph.nodes.get(step)
-    if node is None:
-        return Location(step=step)
-    return Location(file=display_path(node.file), line=node.line, step=step)

@@ -163,8 +163,6 @@ class RunIndex:
         if size - covered > SNAPSHOT_EVERY:
             self.runs(flow)
 
-    def get(self, flow: str, run_id: str) -> Optional[RunEntry]:
-        return self.runs(flow).get(run_id)
 
 
 SNAPSHOT_EVERY = 256 << 10   # bytes of log folded since the snapshot before a new one is saved

@@ -94,12 +94,6 @@ class Scheduler:
     def pending(self) -> int:
         return len(self._ready)
 
-    def requeue(self, tasks: List[PlannedTask]) -> None:
-        """Give back tasks that were handed out but not started (e.g. no free worker)."""
-        for t in tasks:
-            self.running.pop(t.task_id, None)
-        self._ready = tasks + self._ready
-
     @property
     def finished(self) -> bool:
         return not self._ready and not self.running
